@@ -1,0 +1,23 @@
+"""tlc — which PRC telecom licences a service needs, and which red lines it crosses.
+
+The pipeline, one module per stage: text -> signals -> facts -> forward chaining -> findings -> report.
+The knowledge (catalogue, names, rules, requirements) is data in ``knowledge/``; this package interprets it.
+"""
+from __future__ import annotations
+
+from .catalogue import Catalogue, load_catalogue
+from .errors import EngineError, InputError, KnowledgeError, TlcError, UnknownCodeError
+from .knowledge_base import KnowledgeBase, load_knowledge
+
+__all__ = [
+    "Catalogue",
+    "EngineError",
+    "InputError",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "TlcError",
+    "UnknownCodeError",
+    "load_catalogue",
+    "load_knowledge",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,160 @@
+"""The ``tlc`` command line.
+
+Every user-caused failure is a ``TlcError``: one line on stderr, exit code 2, no traceback.
+Set ``TLC_DEBUG=1`` to see the traceback of an unexpected failure.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import TlcError
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+class _Context:
+    def __init__(self, knowledge: Path | None):
+        self.knowledge = knowledge
+
+    def catalogue(self):
+        from .catalogue import load_catalogue
+
+        return load_catalogue(self.knowledge)
+
+    def names(self):
+        from .names import load_name_index
+
+        return load_name_index(self.knowledge)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--knowledge",
+    type=click.Path(path_type=Path),
+    default=None,
+    envvar="TLC_KNOWLEDGE",
+    help="Knowledge directory to use instead of the shipped one.",
+)
+@click.version_option(package_name="tlc-classifier")
+@click.pass_context
+def cli(ctx: click.Context, knowledge: Path | None) -> None:
+    """Which PRC telecom licences does a service need? 判定电信业务分类与所需许可。"""
+    ctx.obj = _Context(knowledge)
+
+
+@cli.command()
+@click.pass_obj
+def validate(obj: _Context) -> None:
+    """Check every knowledge file against its schema and against each other."""
+    from .knowledge_base import default_root, inspect_knowledge
+
+    kb, problems = inspect_knowledge(obj.knowledge or default_root())
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(problems)} problem(s) found", err=True)
+        sys.exit(2)
+    assert kb is not None
+    counts = ", ".join(f"{n} {what}" for what, n in kb.counts().items())
+    click.echo(f"knowledge base OK: {counts}")
+
+
+@cli.group()
+def catalogue() -> None:
+    """Browse the catalogue: tree, show, lookup, graph."""
+
+
+@catalogue.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def tree(obj: _Context, as_json: bool) -> None:
+    """Print the catalogue tree."""
+    from .catalogue_view import render_tree
+
+    cat = obj.catalogue()
+    if as_json:
+        _emit_json([{"code": e.code, "depth": d, "name_zh": e.name_zh, "name_en": e.name_en}
+                    for d, e in cat.walk()])
+    else:
+        click.echo(render_tree(cat))
+
+
+@catalogue.command()
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def show(obj: _Context, code: str, as_json: bool) -> None:
+    """Show one entry bilingually, with its sources and relations."""
+    from .catalogue_view import entry_dict, render_entry
+
+    cat = obj.catalogue()
+    if as_json:
+        _emit_json(entry_dict(cat, code))
+    else:
+        click.echo(render_entry(cat, code))
+
+
+@catalogue.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def lookup(obj: _Context, name: str, as_json: bool) -> None:
+    """The code for a licence or business name (official, 2003 wording, abbreviation, English)."""
+    from .catalogue_view import lookup_dict, render_lookup
+
+    result = obj.names().lookup(name)
+    if as_json:
+        _emit_json(lookup_dict(result))
+    else:
+        click.echo(render_lookup(obj.catalogue(), result))
+    if not result.found:
+        sys.exit(1)
+
+
+@catalogue.command()
+@click.option("--format", "fmt", type=click.Choice(["dot", "svg"]), default="dot", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              help="Write to this file instead of stdout.")
+@click.pass_obj
+def graph(obj: _Context, fmt: str, output: Path | None) -> None:
+    """Draw the catalogue graph (hierarchy and typed relations)."""
+    from .drawing import to_dot, to_svg
+
+    cat = obj.catalogue()
+    text = to_dot(cat) if fmt == "dot" else to_svg(cat)
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning user-caused errors into one line and exit code 2."""
+    try:
+        cli.main(args=argv, prog_name="tlc", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("tlc: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except TlcError as exc:
+        click.echo(f"tlc: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a defect of the tool, not of the input
+        if os.environ.get("TLC_DEBUG"):
+            raise
+        click.echo(f"tlc: internal error: {type(exc).__name__}: {exc} (set TLC_DEBUG=1 for details)", err=True)
+        sys.exit(70)
+    sys.exit(0)

@@ -1,0 +1,136 @@
+"""Checks that span files: references resolve, the hierarchy is a tree, names are unambiguous.
+
+Schema checks (one file, one entry at a time) are pydantic's job in ``schema.py``; these are the checks
+only the whole knowledge base can answer. Each returns ``Problem`` records rather than raising, so one
+``tlc validate`` run lists everything that is wrong.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import networkx as nx
+
+from .knowledge_base import KnowledgeBase, Problem
+from .normalise import normalise_name
+
+
+
+def _file(kb: KnowledgeBase, relative: str) -> str:
+    """A file's label as ``knowledge_base`` writes it: relative to the directory above the root."""
+    return f"{kb.root.name}/{relative}"
+
+
+def _unknown_sources(kb: KnowledgeBase, file: str, entry: str, cited: Iterable[str]) -> list[Problem]:
+    return [Problem(file, entry, f"cites unknown source {s!r}") for s in cited if s not in kb.sources]
+
+
+def check_sources(kb: KnowledgeBase) -> list[Problem]:
+    index_file, names_file, relations_file = (
+        _file(kb, "catalogue/index.yaml"), _file(kb, "names.yaml"), _file(kb, "relations.yaml")
+    )
+    problems = _unknown_sources(kb, index_file, "catalogue", kb.info.sources)
+    for amendment in kb.info.amendments:
+        problems += _unknown_sources(kb, index_file, str(amendment.date), amendment.sources)
+    for code, entry in kb.entries.items():
+        file = kb.entry_files[code]
+        problems += _unknown_sources(kb, file, code, entry.sources)
+        for item in (*entry.licence_items, *entry.subkinds):
+            problems += _unknown_sources(kb, file, item.id, item.sources)
+        if all(kb.sources[s].kind == "guide" for s in entry.sources if s in kb.sources):
+            problems.append(Problem(file, code, "a code may not rest on consultancy guides alone"))
+    for name in kb.names:
+        problems += _unknown_sources(kb, names_file, name.name, name.sources)
+    for rel in kb.relations:
+        problems += _unknown_sources(kb, relations_file, f"{rel.from_} {rel.type} {rel.to}", rel.sources)
+    return problems
+
+
+def check_hierarchy(kb: KnowledgeBase) -> list[Problem]:
+    problems = []
+    parents = nx.DiGraph()
+    for code, entry in kb.entries.items():
+        file = kb.entry_files[code]
+        if entry.parent is None:
+            continue
+        parent = kb.entries.get(entry.parent)
+        if parent is None:
+            problems.append(Problem(file, code, f"unknown parent {entry.parent!r}"))
+            continue
+        parents.add_edge(code, entry.parent)
+        if not code.startswith(entry.parent):
+            problems.append(Problem(file, code, f"code does not sit under its parent {entry.parent}"))
+        if parent.kind != entry.kind:
+            problems.append(Problem(file, code, f"kind {entry.kind} differs from parent's {parent.kind}"))
+        if parent.class_ is not None and parent.class_ != entry.class_:
+            problems.append(Problem(file, code, f"class {entry.class_} differs from parent's {parent.class_}"))
+        if entry.valid_from < parent.valid_from:
+            problems.append(Problem(file, code, "in force before its parent"))
+        if entry.kind != "regime" and entry.valid_from < kb.info.in_force:
+            problems.append(Problem(file, code, f"valid_from before the catalogue's {kb.info.in_force}"))
+    for cycle in nx.simple_cycles(parents):
+        problems.append(Problem(kb.entry_files[cycle[0]], cycle[0], f"parent cycle: {' -> '.join(cycle)}"))
+    for root in ("A", "B"):
+        if root not in kb.entries:
+            problems.append(Problem(_file(kb, "catalogue"), root, "root code missing"))
+    return problems
+
+
+def check_names(kb: KnowledgeBase) -> list[Problem]:
+    from .names import all_names
+
+    names_file = _file(kb, "names.yaml")
+
+    problems = []
+    items = {i.id: c for c, e in kb.entries.items() for i in (*e.licence_items, *e.subkinds)}
+    for name in kb.names:
+        if name.code not in kb.entries:
+            problems.append(Problem(names_file, name.name, f"unknown code {name.code!r}"))
+        if name.item is not None and items.get(name.item) != name.code:
+            problems.append(Problem(names_file, name.name, f"item {name.item!r} is not an item of {name.code}"))
+    seen: dict[str, tuple[str, str | None, str]] = {}
+    for target in all_names(kb):
+        key = normalise_name(target.name)
+        here = (target.code, target.item, target.name)
+        if key not in seen:
+            seen[key] = here
+            continue
+        first = seen[key]
+        file = names_file if target.form != "official_2015" else kb.entry_files.get(target.code, names_file)
+        if first[:2] != here[:2]:
+            where = first[0] + (f" ({first[1]})" if first[1] else "")
+            problems.append(Problem(file, target.name, f"name also maps to {where} as {first[2]!r}"))
+        elif target.form != "official_2015":
+            problems.append(Problem(file, target.name, "duplicate name"))
+    for suffix in kb.suffixes:
+        if not normalise_name(suffix.text):
+            problems.append(Problem(names_file, "suffixes", "empty suffix"))
+    return problems
+
+
+def check_relations(kb: KnowledgeBase) -> list[Problem]:
+    relations_file = _file(kb, "relations.yaml")
+    problems = []
+    seen: set[tuple[str, str, str]] = set()
+    escalations = nx.DiGraph()
+    for rel in kb.relations:
+        label = f"{rel.from_} {rel.type} {rel.to}"
+        for end in (rel.from_, rel.to):
+            if end not in kb.entries:
+                problems.append(Problem(relations_file, label, f"unknown code {end!r}"))
+        key = (rel.type, *((rel.from_, rel.to) if rel.type == "escalates_to" else sorted((rel.from_, rel.to))))
+        if key in seen:
+            problems.append(Problem(relations_file, label, "duplicate relation"))
+        seen.add(key)
+        if rel.type == "escalates_to":
+            escalations.add_edge(rel.from_, rel.to)
+            target = kb.entries.get(rel.to)
+            if target is not None and target.kind != "basic":
+                problems.append(Problem(relations_file, label, "escalates_to must lead to a basic service"))
+    for cycle in nx.simple_cycles(escalations):
+        problems.append(Problem(relations_file, cycle[0], f"escalation cycle: {' -> '.join(cycle)}"))
+    return problems
+
+
+def check(kb: KnowledgeBase) -> list[Problem]:
+    """Every cross-file problem of ``kb``."""
+    return check_sources(kb) + check_hierarchy(kb) + check_names(kb) + check_relations(kb)

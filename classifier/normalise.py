@@ -1,0 +1,84 @@
+"""Text normalisation shared by name lookup and signal extraction.
+
+Users write the same thing many ways: full-width letters and brackets, traditional characters
+(網際網路資料中心), mixed case, stray spaces. Normalising both sides before matching keeps the lexicon
+to one spelling per term. OpenCC's ``tw2sp`` converts phrases as well as characters
+(網際網路 -> 互联网, 軟體 -> 软件), which character-level ``t2s`` does not.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import opencc
+
+_SPACE = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("tw2sp")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional (Taiwan, Hong Kong) Chinese to simplified, phrase-aware; other text unchanged."""
+    return _converter().convert(text)
+
+
+def normalise_name(name: str) -> str:
+    """Key under which a licence name is matched: NFKC, simplified, case-folded, without spaces."""
+    text = to_simplified(unicodedata.normalize("NFKC", name))
+    # NFKC again after case folding, as NFKC_Casefold does: folding can leave uncomposed sequences.
+    return unicodedata.normalize("NFKC", _SPACE.sub("", text).casefold())
+
+
+class NormalisedText:
+    """Text prepared for matching, with a map from every normalised character back to the original.
+
+    Matching runs on ``text`` (NFKC, simplified, case-folded); evidence must point at the user's own
+    words, so ``span(start, end)`` turns a match in ``text`` into offsets into ``original``. NFKC is applied
+    per character (so each output character knows its source); OpenCC may change the length of a phrase
+    (網際網路 -> 互联网), so its output is aligned back with difflib's opcodes.
+    """
+
+    __slots__ = ("original", "text", "_origin")
+
+    def __init__(self, original: str):
+        self.original = original
+        chars: list[str] = []
+        origin: list[int] = []
+        for index, char in enumerate(original):
+            folded = unicodedata.normalize("NFKC", char).casefold() if not char.isascii() else char.lower()
+            for out in folded:
+                chars.append(out)
+                origin.append(index)
+        folded_text = "".join(chars)
+        simplified = to_simplified(folded_text) if not folded_text.isascii() else folded_text
+        if simplified != folded_text:
+            origin = _realign(folded_text, simplified, origin)
+        self.text = simplified
+        self._origin = origin
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``[start, end)`` covering normalised ``[start, end)``."""
+        if start >= end:
+            return (self._origin[start] if start < len(self._origin) else len(self.original),) * 2
+        return self._origin[start], self._origin[end - 1] + 1
+
+
+def _realign(before: str, after: str, origin: list[int]) -> list[int]:
+    """Carry ``origin`` (one entry per char of ``before``) over to ``after`` via an edit script."""
+    if len(before) == len(after):
+        return origin
+    import difflib
+
+    out: list[int] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.extend(origin[i1:i2])
+        elif j2 > j1:
+            source = origin[i1:i2] or [origin[min(i1, len(origin) - 1)]]
+            for k in range(j2 - j1):
+                out.append(source[min(k * len(source) // (j2 - j1), len(source) - 1)])
+    return out

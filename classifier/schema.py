@@ -1,0 +1,411 @@
+"""Pydantic models of every knowledge file.
+
+The models are the schema: ``extra="forbid"`` turns a misspelt field into an error that names the field,
+and validators check the shape of codes, ids and dates. Cross-file checks (unknown codes, unknown
+sources, cycles, colliding names) live in ``integrity.py``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CODE_PATTERN = re.compile(r"^(?:[AB](?:\d(?:\d(?:-\d)?)?)?|X-[A-Z0-9]+(?:-[A-Z0-9]+)*)$")
+ITEM_PATTERN = re.compile(r"^(?:[AB]\d\d(?:-\d)?|X-[A-Z0-9-]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+SOURCE_ID_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+
+Confidence = Literal["official", "secondary", "unverified"]
+Kind = Literal["basic", "value_added", "regime"]
+
+
+class Strict(BaseModel):
+    """Base model: unknown fields are errors, values are immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _check_code(value: str) -> str:
+    if not CODE_PATTERN.match(value):
+        raise ValueError(f"{value!r} is not a catalogue code (A, A1, A11, A11-4, B25, X-NAME)")
+    return value
+
+
+class Cited(Strict):
+    """Anything that states a fact names at least one source."""
+
+    sources: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("sources")
+    @classmethod
+    def _source_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for source_id in value:
+            if not SOURCE_ID_PATTERN.match(source_id):
+                raise ValueError(f"{source_id!r} is not a source id")
+        return value
+
+
+class Source(Strict):
+    id: str
+    title: str = Field(min_length=1)
+    kind: Literal["primary", "secondary", "guide"]
+    ref: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not SOURCE_ID_PATTERN.match(value):
+            raise ValueError(f"{value!r} is not a source id (letters, digits and dashes)")
+        return value
+
+
+class SourcesFile(Strict):
+    sources: tuple[Source, ...]
+
+
+class LicenceItem(Cited):
+    """A licence item the licensing system issues under a code, or a sub-kind the catalogue names."""
+
+    id: str
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not ITEM_PATTERN.match(value):
+            raise ValueError(f"{value!r} is not an item id (<code>.<slug>, e.g. B11.ircs)")
+        return value
+
+
+class CatalogueEntry(Cited):
+    code: str
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    kind: Kind
+    class_: Literal["first", "second"] | None = Field(alias="class")
+    parent: str | None
+    treated_as: Literal["value_added", "basic"] | None = None
+    definition_zh: str = Field(min_length=1)
+    definition_en: str = Field(min_length=1)
+    licence_items: tuple[LicenceItem, ...] = ()
+    subkinds: tuple[LicenceItem, ...] = ()
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    confidence: Confidence
+    notes: str | None = None
+
+    _code = field_validator("code")(classmethod(lambda cls, v: _check_code(v)))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "CatalogueEntry":
+        regime = self.code.startswith("X-")
+        if regime != (self.kind == "regime"):
+            raise ValueError("X- codes and only they have kind 'regime'")
+        if regime and self.parent is not None:
+            raise ValueError("a regime outside the catalogue has no parent")
+        if not regime and self.treated_as is not None:
+            raise ValueError("treated_as is for X- regimes only")
+        if not regime and self.code not in ("A", "B"):
+            if self.parent is None:
+                raise ValueError("every catalogue code but A and B has a parent")
+            if self.kind != ("basic" if self.code.startswith("A") else "value_added"):
+                raise ValueError("A codes are basic and B codes value_added")
+        if self.valid_to is not None and self.valid_to <= self.valid_from:
+            raise ValueError("valid_to must be after valid_from")
+        for item in (*self.licence_items, *self.subkinds):
+            if item.id.split(".")[0] != self.code:
+                raise ValueError(f"item {item.id} must start with its code {self.code}")
+        return self
+
+
+class CatalogueFile(Strict):
+    entries: tuple[CatalogueEntry, ...] = Field(min_length=1)
+
+
+class Amendment(Cited):
+    date: dt.date
+    change_zh: str
+    change_en: str
+
+
+class CatalogueInfo(Cited):
+    title_zh: str
+    title_en: str
+    issued: dt.date
+    in_force: dt.date
+    document: str | None = None
+    amendments: tuple[Amendment, ...] = ()
+    caveat_zh: str | None = None
+    caveat_en: str | None = None
+
+
+class CatalogueIndexFile(Strict):
+    catalogue: CatalogueInfo
+
+
+class Suffix(Strict):
+    text: str = Field(min_length=1)
+    coverage: Literal["multi_province", "provincial"] | None = None
+
+
+class Name(Cited):
+    name: str = Field(min_length=1)
+    code: str
+    item: str | None = None
+    form: Literal["official_2015", "catalogue_2003", "abbreviation", "english", "colloquial"]
+
+    _code = field_validator("code")(classmethod(lambda cls, v: _check_code(v)))
+
+
+class NamesFile(Strict):
+    suffixes: tuple[Suffix, ...] = ()
+    names: tuple[Name, ...]
+
+
+RELATION_TYPES = ("confused_with", "escalates_to", "commonly_with")
+ESCALATION_FACTS = (
+    "cross_border",
+    "resells_operator_resources",
+    "builds_own_network",
+    "pstn_voice",
+    "consumer_circumvention",
+)
+
+
+class Relation(Cited):
+    type: Literal["confused_with", "escalates_to", "commonly_with"]
+    from_: str = Field(alias="from")
+    to: str
+    when: str | None = None
+    note_zh: str = Field(min_length=1)
+    note_en: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _when(self) -> "Relation":
+        _check_code(self.from_)
+        _check_code(self.to)
+        if self.from_ == self.to:
+            raise ValueError("a relation joins two different codes")
+        if self.type == "escalates_to":
+            if self.when not in ESCALATION_FACTS:
+                raise ValueError(f"escalates_to needs `when`, one of {', '.join(ESCALATION_FACTS)}")
+        elif self.when is not None:
+            raise ValueError("`when` is for escalates_to relations only")
+        return self
+
+
+class RelationsFile(Strict):
+    relations: tuple[Relation, ...]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Engine knowledge: lexicon, fact vocabulary, rules, red lines, foreign-investment caps.
+
+SIGNAL_ID = re.compile(r"^[a-z]+(?:\.[a-z0-9_]+)+$")
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class Signal(Strict):
+    """A concept the text can mention, with the terms (zh and en) that mention it."""
+
+    id: str
+    note: str | None = None
+    terms: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not SIGNAL_ID.match(value):
+            raise ValueError(f"{value!r} is not a signal id (e.g. svc.vpn)")
+        return value
+
+
+class Cue(Strict):
+    """Scope words: negation, self-use, partner-run legs, domestic-only ... applied within a clause."""
+
+    id: Literal["negation", "self_use", "partner", "domestic_only", "vendor"]
+    direction: Literal["forward", "backward", "clause"]
+    terms: tuple[str, ...] = Field(min_length=1)
+    note: str | None = None
+
+
+class LexiconFile(Strict):
+    signals: tuple[Signal, ...] = ()
+    cues: tuple[Cue, ...] = ()
+    clause_breaks: tuple[str, ...] = ()
+
+
+class FactSpec(Cited):
+    """A fact the engine reasons with: its values, where a profile states it, and how to ask for it."""
+
+    name: str
+    type: Literal["bool", "enum", "set", "number", "text"]
+    values: tuple[str, ...] = ()
+    profile_field: str | None = None
+    question_zh: str | None = None
+    question_en: str | None = None
+    options: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> "FactSpec":
+        if not NAME.match(self.name):
+            raise ValueError(f"{self.name!r} is not a fact name")
+        if self.type in ("enum", "set") and not self.values:
+            raise ValueError("enum and set facts list their values")
+        if (self.question_zh is None) != (self.question_en is None):
+            raise ValueError("a question needs both question_zh and question_en")
+        return self
+
+
+class FactsFile(Strict):
+    facts: tuple[FactSpec, ...]
+
+
+class Atom(Strict):
+    """One condition of a rule. Exactly one of the kinds is set."""
+
+    signal: str | None = None
+    scope: Literal["asserted", "self_use", "partner", "domestic_only", "vendor"] | None = None
+    fact: str | None = None
+    value: str | bool | int | None = None
+    activity: str | None = None
+    business: str | None = None
+    business_kind: Literal["basic", "value_added", "regime"] | None = None
+    red_line: str | None = None
+    as_: str | None = Field(default=None, alias="as")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Atom":
+        kinds = [k for k in ("signal", "fact", "activity", "business", "business_kind", "red_line")
+                 if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("an atom tests exactly one of signal, fact, activity, business, business_kind, red_line")
+        if self.scope is not None and self.signal is None:
+            raise ValueError("scope is for signal atoms")
+        if self.value is not None and self.fact is None:
+            raise ValueError("value is for fact atoms")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ("signal", "fact", "activity", "business", "business_kind", "red_line")
+                    if getattr(self, k) is not None)
+
+
+class AnyOf(Strict):
+    any: tuple[Atom, ...] = Field(min_length=2)
+
+
+class Condition(Strict):
+    all: tuple[Atom | AnyOf, ...] = ()
+    none: tuple[Atom, ...] = ()
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "Condition":
+        if not self.all and not self.none:
+            raise ValueError("a condition needs `all` or `none`")
+        for atom in self.none:
+            if atom.as_ is not None:
+                raise ValueError("a negated atom cannot be named with `as`")
+        return self
+
+
+class Conclusion(Strict):
+    """What a rule concludes. Values starting with @ name a matched atom's attribute (@named.code)."""
+
+    fact: str | None = None
+    value: str | bool | int | None = None
+    activity: str | None = None
+    business: str | None = None
+    item: str | None = None
+    red_line: str | None = None
+    authority: Literal["MIIT", "provincial"] | None = None
+    question: str | None = None
+    for_: str | None = Field(default=None, alias="for")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Conclusion":
+        kinds = [k for k in ("fact", "activity", "business", "red_line", "authority", "question")
+                 if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a conclusion sets exactly one of fact, activity, business, red_line, authority, question")
+        if self.authority is not None and self.for_ is None:
+            raise ValueError("an authority conclusion names the business it is `for`")
+        if self.fact is not None and self.value is None:
+            raise ValueError("a fact conclusion gives a value")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ("fact", "activity", "business", "red_line", "authority", "question")
+                    if getattr(self, k) is not None)
+
+
+class Rule(Cited):
+    id: str
+    description: str = Field(min_length=1)
+    when: Condition
+    then: tuple[Conclusion, ...] = Field(min_length=1)
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not re.match(r"^[a-z0-9_]+(?:\.[a-z0-9_-]+)+$", value):
+            raise ValueError(f"{value!r} is not a rule id (dotted, lower case)")
+        return value
+
+
+STAGES = ("activities", "businesses", "findings")
+
+
+class RulesFile(Strict):
+    stage: Literal["activities", "businesses", "findings"]
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+
+class RedLine(Cited):
+    id: str
+    severity: Literal["prohibited", "basic_licence_required", "condition_unmet", "review"]
+    requires: tuple[str, ...] = ()
+    message_zh: str = Field(min_length=1)
+    message_en: str = Field(min_length=1)
+
+
+class RedLinesFile(Strict):
+    red_lines: tuple[RedLine, ...]
+
+
+class Zone(Cited):
+    """A place with its own foreign-investment treatment (pilot zone, pilot city, FTZ)."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    aliases: tuple[str, ...] = ()
+    within: tuple[str, ...] = ()  # ids of wider zones this one lies in (e.g. a pilot zone in a pilot city)
+
+
+class Cap(Cited):
+    """Maximum foreign share for some codes/items, in some zones (or everywhere), over a date range."""
+
+    id: str
+    codes: tuple[str, ...] = Field(min_length=1)   # codes or item ids (B25.publish)
+    zones: tuple[str, ...] = ()                     # empty: nationwide
+    max_share: float = Field(ge=0, le=1)
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    note: str | None = None
+
+
+class ForeignInvestmentFile(Strict):
+    zones: tuple[Zone, ...]
+    caps: tuple[Cap, ...]
+    prohibited_signals: tuple[str, ...] = ()

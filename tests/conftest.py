@@ -1,0 +1,45 @@
+"""Shared fixtures: the shipped knowledge base, and a writable copy for tests that break it on purpose."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from classifier.catalogue import load_catalogue
+from classifier.knowledge_base import default_root, load_knowledge
+from classifier.names import load_name_index
+
+
+@pytest.fixture(scope="session")
+def kb():
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def names():
+    return load_name_index()
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped knowledge directory, named ``knowledge``."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(default_root(), target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run ``tlc ARGS`` in-process through the real entry point; return (exit code, stdout, stderr)."""
+    from classifier.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out = capsys.readouterr()
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else 1), out.out, out.err
