@@ -6,8 +6,10 @@ The knowledge (catalogue, names, rules, requirements) is data in ``knowledge/``;
 from __future__ import annotations
 
 from .catalogue import Catalogue, load_catalogue
+from .classify import classify
 from .errors import EngineError, InputError, KnowledgeError, TlcError, UnknownCodeError
 from .knowledge_base import KnowledgeBase, load_knowledge
+from .report import Result
 
 __all__ = [
     "Catalogue",
@@ -15,8 +17,10 @@ __all__ = [
     "InputError",
     "KnowledgeBase",
     "KnowledgeError",
+    "Result",
     "TlcError",
     "UnknownCodeError",
+    "classify",
     "load_catalogue",
     "load_knowledge",
 ]

@@ -133,4 +133,72 @@ def check_relations(kb: KnowledgeBase) -> list[Problem]:
 
 def check(kb: KnowledgeBase) -> list[Problem]:
     """Every cross-file problem of ``kb``."""
-    return check_sources(kb) + check_hierarchy(kb) + check_names(kb) + check_relations(kb)
+    return check_sources(kb) + check_hierarchy(kb) + check_names(kb) + check_relations(kb) + check_engine(kb)
+
+
+def check_engine(kb: KnowledgeBase) -> list[Problem]:
+    """Rules, red lines, caps and the lexicon refer only to things that exist."""
+    from .signals import LICENCE_NAME
+
+    problems = []
+    signals = {s.id for s in kb.lexicon.signals} | {LICENCE_NAME}
+    items = {i.id for e in kb.entries.values() for i in (*e.licence_items, *e.subkinds)}
+    derived_facts = {c.fact for rules in kb.rules.values() for r in rules for c in r.then if c.fact}
+    provided = {"foreign_invested", "foreign_cap_exceeded", "location_needed", "licence_gap", "coverage_gap",
+                "basic_operator", "licences_held", "foreign_share", "location"}
+    facts = set(kb.facts) | derived_facts | provided
+    for stage, rules in kb.rules.items():
+        for rule in rules:
+            file = kb.rule_files.get(rule.id, _file(kb, "rules"))
+            problems += _unknown_sources(kb, file, rule.id, rule.sources)
+            atoms = [a for part in rule.when.all for a in (part.any if hasattr(part, "any") else (part,))]
+            atoms += list(rule.when.none)
+            names = {a.as_ for a in atoms if a.as_}
+            for atom in atoms:
+                if atom.signal is not None and atom.signal not in signals:
+                    problems.append(Problem(file, rule.id, f"unknown signal {atom.signal!r}"))
+                if atom.fact is not None and atom.fact not in facts:
+                    problems.append(Problem(file, rule.id, f"unknown fact {atom.fact!r}"))
+                if atom.business is not None and atom.business not in kb.entries:
+                    problems.append(Problem(file, rule.id, f"unknown code {atom.business!r}"))
+                if atom.red_line is not None and atom.red_line not in kb.red_lines:
+                    problems.append(Problem(file, rule.id, f"unknown red line {atom.red_line!r}"))
+            for conclusion in rule.then:
+                for value, what in ((conclusion.business, "code"), (conclusion.item, "item")):
+                    if isinstance(value, str) and value.startswith("@"):
+                        if value[1:].split(".")[0] not in names:
+                            problems.append(Problem(file, rule.id, f"{value!r} names no atom (`as:`)"))
+                    elif what == "code" and value is not None and value not in kb.entries:
+                        problems.append(Problem(file, rule.id, f"unknown code {value!r}"))
+                    elif what == "item" and value is not None and value not in items:
+                        problems.append(Problem(file, rule.id, f"unknown item {value!r}"))
+                if conclusion.red_line is not None and conclusion.red_line not in kb.red_lines:
+                    problems.append(Problem(file, rule.id, f"unknown red line {conclusion.red_line!r}"))
+                if conclusion.question is not None and (
+                        conclusion.question not in kb.facts or kb.facts[conclusion.question].question_zh is None):
+                    problems.append(Problem(file, rule.id, f"question {conclusion.question!r} has no wording in facts.yaml"))
+                if conclusion.for_ is not None and conclusion.for_ not in names:
+                    problems.append(Problem(file, rule.id, f"`for: {conclusion.for_}` names no atom (`as:`)"))
+    for red_line in kb.red_lines.values():
+        problems += _unknown_sources(kb, _file(kb, "red_lines.yaml"), red_line.id, red_line.sources)
+        for code in red_line.requires:
+            if code not in kb.entries:
+                problems.append(Problem(_file(kb, "red_lines.yaml"), red_line.id, f"requires unknown code {code!r}"))
+    for fact in kb.facts.values():
+        problems += _unknown_sources(kb, _file(kb, "facts.yaml"), fact.name, fact.sources)
+    if kb.foreign is not None:
+        file = _file(kb, "foreign_investment.yaml")
+        zones = {z.id for z in kb.foreign.zones}
+        for zone in kb.foreign.zones:
+            problems += _unknown_sources(kb, file, zone.id, zone.sources)
+            problems += [Problem(file, zone.id, f"within unknown zone {w!r}") for w in zone.within if w not in zones]
+        for cap in kb.foreign.caps:
+            problems += _unknown_sources(kb, file, cap.id, cap.sources)
+            problems += [Problem(file, cap.id, f"unknown code or item {c!r}") for c in cap.codes
+                         if c not in kb.entries and c not in items]
+            problems += [Problem(file, cap.id, f"unknown zone {z!r}") for z in cap.zones if z not in zones]
+        problems += [Problem(file, "prohibited_signals", f"unknown signal {s!r}")
+                     for s in kb.foreign.prohibited_signals if s not in signals]
+    if kb.provinces is not None:
+        problems += _unknown_sources(kb, _file(kb, "provinces.yaml"), "provinces", kb.provinces.sources)
+    return problems

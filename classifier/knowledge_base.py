@@ -54,6 +54,7 @@ class KnowledgeBase:
     rule_files: dict[str, str] = field(default_factory=dict)
     red_lines: dict[str, schema.RedLine] = field(default_factory=dict)
     foreign: schema.ForeignInvestmentFile | None = None
+    provinces: schema.ProvincesFile | None = None
 
     def counts(self) -> dict[str, int]:
         items = sum(len(e.licence_items) + len(e.subkinds) for e in self.entries.values())
@@ -217,6 +218,8 @@ def _read(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         red_lines[red_line.id] = red_line
     foreign_path = root / "foreign_investment.yaml"
     foreign = reader.single(foreign_path, schema.ForeignInvestmentFile) if foreign_path.exists() else None
+    provinces_path = root / "provinces.yaml"
+    provinces = reader.single(provinces_path, schema.ProvincesFile) if provinces_path.exists() else None
 
     if index is None:
         return None, reader.problems
@@ -235,6 +238,7 @@ def _read(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         rule_files=rule_files,
         red_lines=red_lines,
         foreign=foreign,
+        provinces=provinces,
     )
     return kb, reader.problems
 
@@ -244,6 +248,7 @@ def _read_lexicon(reader: _Reader, root: Path) -> schema.LexiconFile:
     signals: list[schema.Signal] = []
     cues: list[schema.Cue] = []
     breaks: list[str] = []
+    item_breaks: list[str] = []
     seen: dict[str, str] = {}
     paths = sorted((root / "lexicon").glob("*.yaml"))
     for path in paths:
@@ -258,7 +263,9 @@ def _read_lexicon(reader: _Reader, root: Path) -> schema.LexiconFile:
             signals.append(signal)
         cues.extend(part.cues)
         breaks.extend(part.clause_breaks)
-    return schema.LexiconFile(signals=tuple(signals), cues=tuple(cues), clause_breaks=tuple(breaks))
+        item_breaks.extend(part.item_breaks)
+    return schema.LexiconFile(signals=tuple(signals), cues=tuple(cues), clause_breaks=tuple(breaks),
+                              item_breaks=tuple(item_breaks))
 
 
 def _read_rules(reader: _Reader, root: Path) -> tuple[dict[str, tuple[schema.Rule, ...]], dict[str, str]]:

@@ -228,7 +228,7 @@ class Cue(Strict):
     """Scope words: negation, self-use, partner-run legs, domestic-only ... applied within a clause."""
 
     id: Literal["negation", "self_use", "partner", "domestic_only", "vendor"]
-    direction: Literal["forward", "backward", "clause"]
+    direction: Literal["forward", "backward", "clause", "item"]
     terms: tuple[str, ...] = Field(min_length=1)
     note: str | None = None
 
@@ -237,6 +237,7 @@ class LexiconFile(Strict):
     signals: tuple[Signal, ...] = ()
     cues: tuple[Cue, ...] = ()
     clause_breaks: tuple[str, ...] = ()
+    item_breaks: tuple[str, ...] = ()
 
 
 class FactSpec(Cited):
@@ -271,7 +272,7 @@ class Atom(Strict):
     """One condition of a rule. Exactly one of the kinds is set."""
 
     signal: str | None = None
-    scope: Literal["asserted", "self_use", "partner", "domestic_only", "vendor"] | None = None
+    scope: Literal["asserted", "negated", "self_use", "partner", "vendor"] | None = None
     fact: str | None = None
     value: str | bool | int | None = None
     activity: str | None = None
@@ -363,11 +364,11 @@ class Rule(Cited):
         return value
 
 
-STAGES = ("activities", "businesses", "findings")
+STAGES = ("facts", "activities", "businesses", "findings")
 
 
 class RulesFile(Strict):
-    stage: Literal["activities", "businesses", "findings"]
+    stage: Literal["facts", "activities", "businesses", "findings"]
     rules: tuple[Rule, ...] = Field(min_length=1)
 
 
@@ -409,3 +410,14 @@ class ForeignInvestmentFile(Strict):
     zones: tuple[Zone, ...]
     caps: tuple[Cap, ...]
     prohibited_signals: tuple[str, ...] = ()
+
+
+class Province(Strict):
+    name: str
+    aliases: tuple[str, ...] = ()
+    outside_mainland: bool = False
+
+
+class ProvincesFile(Cited):
+    nationwide: tuple[str, ...]
+    provinces: tuple[Province, ...] = Field(min_length=1)

@@ -1,0 +1,58 @@
+"""Stage 2: signals and the profile -> the input facts the rule engine starts from.
+
+Each distinct (signal, scope, code, item) becomes one fact, however often the text mentions it; the
+mentions are kept beside the facts as evidence. Profile facts are asserted as they were stated, and
+their names are returned so that text-derived values of the same facts yield to them.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .inference import FactKey, fact_key
+from .profile import Profile
+from .rule_compiler import value_text
+from .signals import Mention
+
+
+def signal_fact(mention: Mention) -> dict:
+    return {"t": "signal", "name": mention.signal, "scope": mention.scope,
+            "code": mention.code or "", "item": mention.item or ""}
+
+
+def mention_facts(mentions: list[Mention]) -> tuple[list[dict], dict[FactKey, list[Mention]]]:
+    """One fact per distinct signal, and the mentions behind each fact (its evidence)."""
+    facts: list[dict] = []
+    evidence: dict[FactKey, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        fact = signal_fact(mention)
+        key = fact_key({k: value_text(v) for k, v in fact.items()})
+        if key not in evidence:
+            facts.append(fact)
+        evidence[key].append(mention)
+    return facts, dict(evidence)
+
+
+def _fact(name: str, value) -> dict:
+    return {"t": "fact", "name": name, "value": value_text(value)}
+
+
+def profile_facts(profile: Profile) -> tuple[list[dict], set[str]]:
+    """Facts the profile states, and the names of those facts (they override the text)."""
+    facts: list[dict] = []
+    if profile.coverage_scope is not None:
+        facts.append(_fact("coverage_scope", profile.coverage_scope))
+    for name in ("cross_border", "cross_border_operator", "own_platform", "commercial"):
+        value = getattr(profile, name)
+        if value is not None:
+            facts.append(_fact(name, value))
+    for customer in profile.customers or ():
+        facts.append(_fact("customers", customer))
+    if profile.foreign_share is not None:
+        facts.append(_fact("foreign_share", profile.foreign_share))
+    if profile.location is not None:
+        facts.append(_fact("location", profile.location))
+    if profile.licences_held is not None:
+        facts.append(_fact("licences_held", len(profile.licences_held)))
+        if any(h.code.startswith("A") for h in profile.licences_held):
+            facts.append(_fact("basic_operator", True))
+    return facts, {f["name"] for f in facts}

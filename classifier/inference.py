@@ -1,0 +1,247 @@
+"""Stage 3: forward chaining in durable_rules, stage by stage, with provenance and a trace.
+
+One ``Engine`` per process holds one durable_rules ``Host`` (each host starts timer threads and ruleset
+names can never be registered twice). A run asserts, per stage, the ``ctx`` snapshot and then every fact
+some pattern of the stage handles; actions record conclusions in a Python ``FactStore`` (so nothing is
+lost when no rule consumes a derived fact) and assert them back only where a pattern of the stage will
+take them. Every state is deleted in ``finally`` (durable_rules fails past 1024 live states), exceptions
+raised inside actions (which durable_rules swallows into the state) are re-raised as ``EngineError``,
+and runs are serialised by a lock because the C engine never releases the GIL.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import threading
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from durable import engine as durable_engine
+
+from .errors import EngineError
+from .rule_compiler import CTX_RULE, SENTINEL, CompiledStage, date_number, value_text
+from .schema import Conclusion
+
+FactKey = tuple
+
+
+def fact_key(fact: dict) -> FactKey:
+    return tuple(sorted((k, v) for k, v in fact.items() if k != "sid"))
+
+
+@dataclass
+class Derived:
+    """A fact with how it came to be: the rule (None for inputs) and the input facts it rests on."""
+
+    fact: dict
+    stage: str
+    rule: str | None
+    supports: frozenset
+    also_by: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One entry of the trace: a rule that fired, the facts it matched, what it concluded."""
+
+    rule: str
+    stage: str
+    matched: tuple[dict, ...]
+    concluded: tuple[dict, ...]
+    new: tuple[bool, ...]
+
+
+class FactStore:
+    """Every fact of one classification, inputs and derived, in order, keyed by content."""
+
+    def __init__(self, inputs: Iterable[dict]):
+        self.facts: dict[FactKey, Derived] = {}
+        self.trace: list[Firing] = []
+        for fact in inputs:
+            fact = {k: value_text(v) for k, v in fact.items()}
+            key = fact_key(fact)
+            self.facts.setdefault(key, Derived(fact, "input", None, frozenset({key})))
+
+    def add(self, fact: dict, stage: str, rule: str, supports: frozenset) -> bool:
+        key = fact_key(fact)
+        known = self.facts.get(key)
+        if known is not None:
+            if known.rule is not None and rule not in known.also_by and rule != known.rule:
+                known.also_by.append(rule)
+            return False
+        self.facts[key] = Derived(fact, stage, rule, supports)
+        return True
+
+    def of(self, kind: str) -> list[Derived]:
+        return [d for d in self.facts.values() if d.fact.get("t") == kind]
+
+    def values(self, name: str) -> set[str]:
+        return {d.fact["value"] for d in self.of("fact") if d.fact.get("name") == name}
+
+    def supports_of(self, fact: dict) -> frozenset:
+        known = self.facts.get(fact_key(fact))
+        return known.supports if known else frozenset()
+
+    def ctx(self, as_of: dt.date) -> dict:
+        """The snapshot negations and dates are tested against (arrays never empty)."""
+        arrays: dict[str, set[str]] = {k: {SENTINEL} for k in
+                                       ("signals", "facts", "known", "activities", "businesses", "kinds", "red_lines")}
+        for derived in self.facts.values():
+            f = derived.fact
+            kind = f.get("t")
+            if kind == "signal":
+                arrays["signals"].add(f"{f['name']}@{f['scope']}")
+            elif kind == "fact":
+                arrays["facts"].add(f"{f['name']}={f['value']}")
+                arrays["known"].add(f["name"])
+            elif kind == "activity":
+                arrays["activities"].add(f["name"])
+            elif kind == "business":
+                arrays["businesses"].add(f["code"])
+                arrays["kinds"].add(f["kind"])
+            elif kind == "red_line":
+                arrays["red_lines"].add(f["name"])
+        ctx = {k: sorted(v) for k, v in arrays.items()}
+        ctx.update(t="ctx", as_of=date_number(as_of))
+        return ctx
+
+
+Enricher = Callable[[dict], dict]
+
+
+@dataclass
+class _Run:
+    stage: CompiledStage
+    store: FactStore
+    enrich: Enricher
+    overridden: set[str]
+    errors: list[str] = field(default_factory=list)
+
+
+class _Host(durable_engine.Host):
+    """durable_rules host whose every action is one generic interpreter of the rule's YAML conclusions."""
+
+    def __init__(self) -> None:
+        self.runs: dict[str, _Run] = {}
+        super().__init__()
+
+    def get_action(self, name: str):
+        def act(c) -> None:
+            run = self.runs.get(c.s.sid)
+            if run is None or name == CTX_RULE:
+                return
+            try:
+                _apply(run, name, c)
+            except Exception:  # durable_rules would swallow it: keep it for the caller
+                run.errors.append(traceback.format_exc(limit=4))
+
+        return act
+
+
+def _resolve(value, matched: dict[str, dict], named: dict[str, str]):
+    """``@name.attr`` -> the attribute of the atom named ``name``; other values pass through."""
+    if not isinstance(value, str) or not value.startswith("@"):
+        return value
+    ref, _, attr = value[1:].partition(".")
+    fact = matched.get(named.get(ref, ""))
+    if fact is None:
+        raise EngineError(f"conclusion refers to unknown atom {ref!r}")
+    return fact.get(attr) or None
+
+
+def _conclusion_fact(conclusion: Conclusion, matched: dict, named: dict) -> dict | None:
+    r = lambda v: _resolve(v, matched, named)  # noqa: E731
+    subject = ""
+    if conclusion.for_ is not None:
+        fact = matched.get(named.get(conclusion.for_, ""))
+        if fact is None:
+            raise EngineError(f"`for: {conclusion.for_}` names no matched atom")
+        subject = fact.get("code") or fact.get("value") or ""
+    kind = conclusion.kind
+    if kind == "fact":
+        return {"t": "fact", "name": conclusion.fact, "value": value_text(r(conclusion.value))}
+    if kind == "activity":
+        return {"t": "activity", "name": r(conclusion.activity)}
+    if kind == "business":
+        code = r(conclusion.business)
+        if not code:
+            return None
+        return {"t": "business", "code": code, "item": r(conclusion.item) or ""}
+    if kind == "red_line":
+        return {"t": "red_line", "name": conclusion.red_line, "code": subject}
+    if kind == "authority":
+        return {"t": "authority", "code": subject, "value": conclusion.authority}
+    return {"t": "question", "name": conclusion.question, "code": subject}
+
+
+def _apply(run: _Run, name: str, c) -> None:
+    compiled = run.stage.rules[name]
+    matched = {alias: {k: v for k, v in c._m[alias].items() if k != "sid"} for alias in compiled.aliases}
+    supports = frozenset().union(*(run.store.supports_of(f) for f in matched.values()))
+    concluded, new = [], []
+    for conclusion in compiled.rule.then:
+        fact = _conclusion_fact(conclusion, matched, compiled.named)
+        if fact is None:
+            continue
+        if fact["t"] == "fact" and fact["name"] in run.overridden:
+            continue  # the profile states this fact; text-derived values yield to it
+        fact = run.enrich(fact)
+        added = run.store.add(fact, run.stage.stage, compiled.rule.id, supports)
+        concluded.append(fact)
+        new.append(added)
+        if added and run.stage.handles(fact):
+            c.assert_fact(dict(fact, sid=c.s.sid))
+    run.store.trace.append(Firing(compiled.rule.id, run.stage.stage, tuple(matched.values()),
+                                  tuple(concluded), tuple(new)))
+
+
+Provider = Callable[[FactStore, dt.date], None]
+
+
+class Engine:
+    """Compiled stages registered in one durable_rules host; ``run`` classifies one set of facts."""
+
+    _sids = itertools.count(1)
+
+    def __init__(self, stages: list[CompiledStage], enrich: Enricher):
+        self.stages = stages
+        self.enrich = enrich
+        self._host = _Host()
+        self._host.set_rulesets({s.ruleset: s.fresh_definition() for s in stages})
+        self._lock = threading.Lock()
+
+    def run(self, inputs: list[dict], as_of: dt.date, providers: dict[str, list[Provider]],
+            overridden: set[str]) -> FactStore:
+        """Chain ``inputs`` through every stage; ``providers[stage]`` add facts before that stage."""
+        store = FactStore(inputs)
+        with self._lock:
+            for stage in self.stages:
+                for provider in providers.get(stage.stage, ()):
+                    provider(store, as_of)
+                self._run_stage(stage, store, as_of, overridden)
+        return store
+
+    def _run_stage(self, stage: CompiledStage, store: FactStore, as_of: dt.date, overridden: set[str]) -> None:
+        sid = f"s{next(self._sids)}"
+        run = _Run(stage, store, self.enrich, overridden)
+        batch = [dict(store.ctx(as_of), sid=sid)]
+        batch += [dict(d.fact, sid=sid) for d in store.facts.values() if stage.handles(d.fact)]
+        self._host.runs[sid] = run
+        try:
+            self._host.assert_facts(stage.ruleset, batch)
+            state = self._host.get_state(stage.ruleset, sid)
+            if state.get("exception"):
+                run.errors.append(str(state["exception"]))
+        except EngineError:
+            raise
+        except Exception as exc:  # durable_rules' own errors (limits, duplicate-fact hash collisions)
+            raise EngineError(f"rule engine failed in stage {stage.stage}: {type(exc).__name__}: {exc}") from None
+        finally:
+            self._host.runs.pop(sid, None)
+            try:
+                self._host.delete_state(stage.ruleset, sid)
+            except Exception:  # noqa: S110 - a state that was never created has nothing to free
+                pass
+        if run.errors:
+            raise EngineError(f"a rule action failed in stage {stage.stage}: {run.errors[0].strip()}")

@@ -1,0 +1,42 @@
+"""Between the business and findings stages: compare what the company holds with what it needs.
+
+For each business the profile's ``licences_held`` either covers (same code, or an ancestor or
+descendant of it) or does not (``licence_gap``); where it covers the code but not every province the
+profile says the service reaches, that is ``coverage_gap`` (operating beyond the licensed provinces).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from .catalogue import Catalogue
+from .inference import FactStore
+from .profile import Profile
+
+NOT_LICENSABLE = ("X-ICP-FILING", "X-NEW-SERVICE")
+
+
+def check_licences_held(catalogue: Catalogue, profile: Profile, store: FactStore, as_of: dt.date) -> None:
+    if profile.licences_held is None:
+        return
+    seen: set[str] = set()
+    for derived in store.of("business"):
+        code = derived.fact["code"]
+        if code in seen or code in NOT_LICENSABLE or code not in catalogue:
+            continue
+        seen.add(code)
+        if not code.startswith("X-") and len(catalogue.ancestors(code)) < 2:
+            continue
+        related = {code, *catalogue.ancestors(code)}
+        held = [h for h in profile.licences_held
+                if h.code in related or code in catalogue.ancestors(h.code)]
+        if not held:
+            store.add({"t": "fact", "name": "licence_gap", "value": code}, "businesses",
+                      "licences_held.not_held", derived.supports)
+            continue
+        if any(h.provinces is None for h in held):
+            continue  # a nationwide licence covers every province
+        covered = {p for h in held for p in h.provinces or ()}
+        reach_outside = profile.nationwide or (profile.provinces is not None and set(profile.provinces) - covered)
+        if reach_outside:
+            store.add({"t": "fact", "name": "coverage_gap", "value": code}, "businesses",
+                      "licences_held.beyond_provinces", derived.supports)

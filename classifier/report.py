@@ -1,0 +1,201 @@
+"""Stage 6: the ``Result`` — typed findings, their stable JSON (``tlc.result/1``), and readable text.
+
+The JSON keys are a contract for chatbot back ends and auditors: add keys freely, never rename or
+remove one without a new schema version.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA = "tlc.result/1"
+SEVERITIES = ("prohibited", "basic_licence_required", "condition_unmet", "review")
+SEVERITY_LABEL = {
+    "prohibited": ("禁止", "prohibited"),
+    "basic_licence_required": ("需基础电信许可", "basic licence required"),
+    "condition_unmet": ("条件不满足", "condition unmet"),
+    "review": ("需复核", "review"),
+}
+AUTHORITY_LABEL = {"MIIT": ("工业和信息化部", "MIIT"), "provincial": ("省级通信管理局", "provincial communications administration")}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Words that support a finding: a span of the text, or a fact the profile stated."""
+
+    text: str
+    start: int | None
+    end: int | None
+    source: str = "text"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "source": self.source}
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: str
+    title: str
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "url": self.url}
+
+
+@dataclass(frozen=True)
+class Business:
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    licence_class: str | None
+    authority: str | None
+    items: tuple[tuple[str, str, str], ...]      # (id, name_zh, name_en)
+    evidence: tuple[Evidence, ...]
+    rules: tuple[str, ...]
+    confidence: str
+    citations: tuple[Citation, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code, "name_zh": self.name_zh, "name_en": self.name_en, "kind": self.kind,
+            "class": self.licence_class, "authority": self.authority,
+            "items": [{"id": i, "name_zh": zh, "name_en": en} for i, zh, en in self.items],
+            "evidence": [e.to_dict() for e in self.evidence], "rules": list(self.rules),
+            "confidence": self.confidence, "citations": [c.to_dict() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class RedLineFinding:
+    id: str
+    severity: str
+    requires: tuple[str, ...]
+    codes: tuple[str, ...]
+    message_zh: str
+    message_en: str
+    evidence: tuple[Evidence, ...]
+    citations: tuple[Citation, ...]
+    rules: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "severity": self.severity, "requires": list(self.requires), "codes": list(self.codes),
+            "message_zh": self.message_zh, "message_en": self.message_en,
+            "evidence": [e.to_dict() for e in self.evidence], "citations": [c.to_dict() for c in self.citations],
+            "rules": list(self.rules),
+        }
+
+
+@dataclass(frozen=True)
+class Question:
+    fact: str
+    question_zh: str
+    question_en: str
+    options: tuple[str, ...]
+    codes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fact": self.fact, "question_zh": self.question_zh, "question_en": self.question_en,
+                "options": list(self.options), "codes": list(self.codes)}
+
+
+@dataclass(frozen=True)
+class TraceEntry:
+    rule: str
+    stage: str
+    matched: tuple[dict, ...]
+    concluded: tuple[dict, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "stage": self.stage, "matched": list(self.matched),
+                "concluded": list(self.concluded)}
+
+
+@dataclass(frozen=True)
+class Result:
+    """What ``classify`` answers. ``to_dict()`` is the stable ``tlc.result/1`` JSON."""
+
+    input: dict[str, Any]
+    as_of: str
+    businesses: tuple[Business, ...]
+    red_lines: tuple[RedLineFinding, ...]
+    questions: tuple[Question, ...]
+    trace: tuple[TraceEntry, ...] = field(repr=False, default=())
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(b.code for b in self.businesses)
+
+    @property
+    def red_line_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.red_lines)
+
+    def worst_severity(self) -> str | None:
+        found = [r.severity for r in self.red_lines]
+        return min(found, key=SEVERITIES.index) if found else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "input": self.input,
+            "as_of": self.as_of,
+            "businesses": [b.to_dict() for b in self.businesses],
+            "red_lines": [r.to_dict() for r in self.red_lines],
+            "questions": [q.to_dict() for q in self.questions],
+            "trace": [t.to_dict() for t in self.trace],
+        }
+
+
+def _quote(evidence: tuple[Evidence, ...], limit: int = 4) -> str:
+    shown = []
+    for e in evidence[:limit]:
+        shown.append(f"「{e.text}」" + (f"@{e.start}" if e.start is not None else " (profile)"))
+    more = f" +{len(evidence) - limit}" if len(evidence) > limit else ""
+    return " ".join(shown) + more
+
+
+def render_text(result: Result, lang: str = "both") -> str:
+    """The result for a person at a terminal: zh, en or both."""
+    zh, en = lang in ("zh", "both"), lang in ("en", "both")
+
+    def line(text_zh: str, text_en: str) -> str:
+        return " / ".join(t for t, on in ((text_zh, zh), (text_en, en)) if on)
+
+    out = [line(f"判定日期 {result.as_of}", f"as of {result.as_of}"), ""]
+    if result.businesses:
+        out.append(line("所经营的电信业务与所需许可：", "Businesses operated and licences needed:"))
+        for b in result.businesses:
+            names = line(b.name_zh, b.name_en)
+            if b.authority:
+                auth = line(AUTHORITY_LABEL[b.authority][0], AUTHORITY_LABEL[b.authority][1])
+            else:
+                auth = line("审批机关待定（见问题）", "authority depends on coverage (see questions)")
+            out.append(f"  {b.code}  {names}  [{auth}]" + ("  (unverified)" if b.confidence == "unverified" else ""))
+            for item_id, item_zh, item_en in b.items:
+                out.append(f"      {item_id}  {line(item_zh, item_en)}")
+            if b.evidence:
+                out.append(f"      {line('依据', 'evidence')}: {_quote(b.evidence)}")
+    else:
+        out.append(line("未发现需要电信业务经营许可的业务。", "No business that needs a telecom licence was found."))
+    if result.red_lines:
+        out += ["", line("红线：", "Red lines:")]
+        for r in result.red_lines:
+            label = line(*SEVERITY_LABEL[r.severity])
+            codes = f" ({', '.join(r.codes)})" if r.codes else ""
+            out.append(f"  ✗ {r.id}{codes} [{label}]")
+            if zh:
+                out.append(f"      {r.message_zh}")
+            if en:
+                out.append(f"      {r.message_en}")
+            if r.requires:
+                out.append(f"      {line('需要', 'requires')}: {', '.join(r.requires)}")
+            if r.evidence:
+                out.append(f"      {line('依据', 'evidence')}: {_quote(r.evidence)}")
+            out.append(f"      {line('出处', 'sources')}: {', '.join(c.id for c in r.citations)}")
+    if result.questions:
+        out += ["", line("还需确认：", "Questions that would change the answer:")]
+        for q in result.questions:
+            options = f"  [{' | '.join(q.options)}]" if q.options else ""
+            out.append(f"  ? {line(q.question_zh, q.question_en)}{options}")
+    return "\n".join(out)

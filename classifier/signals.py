@@ -1,0 +1,175 @@
+"""Stage 1: text -> signals.
+
+The lexicon (``knowledge/lexicon/*.yaml``) maps terms to signal ids; every catalogue name (official,
+2003 wording, abbreviation, English) becomes a ``licence.name`` signal carrying its code. Terms are
+matched on normalised text by one Aho-Corasick automaton (pyahocorasick), longest match first, with word
+boundaries for Latin terms. Scope cues (negation, self-use, partner-run legs, vendor context) are matched
+by a second automaton and applied within the clause they stand in. Term matching stays out of the rule
+engine: the engine sees a handful of signal facts per text.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick
+
+from .knowledge_base import KnowledgeBase
+from .names import all_names
+from .normalise import NormalisedText
+
+LICENCE_NAME = "licence.name"
+SCOPE_ORDER = ("negated", "self_use", "partner", "vendor", "asserted")
+CUE_SCOPE = {"negation": "negated", "self_use": "self_use", "partner": "partner", "vendor": "vendor"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One signal found in the text: where (original offsets), what it says, and in which scope."""
+
+    signal: str
+    start: int
+    end: int
+    text: str
+    scope: str = "asserted"
+    code: str | None = None
+    item: str | None = None
+
+
+@dataclass(frozen=True)
+class _Term:
+    signal: str
+    length: int
+    code: str | None = None
+    item: str | None = None
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _needs_boundary(term: str) -> bool:
+    return bool(term) and (_is_word_char(term[0]) or _is_word_char(term[-1]))
+
+
+def _key(term: str) -> str:
+    return NormalisedText(term).text.strip()
+
+
+class Lexicon:
+    """Compiled matchers for signals and scope cues, built once per knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase):
+        lexicon = kb.lexicon
+        self.signals = ahocorasick.Automaton()
+        entries: dict[str, list[_Term]] = {}
+        for signal in lexicon.signals:
+            for term in signal.terms:
+                key = _key(term)
+                entries.setdefault(key, []).append(_Term(signal.id, len(key)))
+        for target in all_names(kb):
+            key = _key(target.name)
+            if len(key) < 2:
+                continue
+            entries.setdefault(key, []).append(_Term(LICENCE_NAME, len(key), target.code, target.item))
+        for key, terms in entries.items():
+            self.signals.add_word(key, (key, tuple(terms)))
+        self.signals.make_automaton()
+
+        self.cues = ahocorasick.Automaton()
+        cue_entries: dict[str, list[tuple[str, str]]] = {}
+        for cue in lexicon.cues:
+            for term in cue.terms:
+                cue_entries.setdefault(_key(term), []).append((CUE_SCOPE.get(cue.id, cue.id), cue.direction))
+        for key, cues in cue_entries.items():
+            self.cues.add_word(key, (key, tuple(cues)))
+        if cue_entries:
+            self.cues.make_automaton()
+        self.breaks = frozenset(lexicon.clause_breaks)
+        self.item_breaks = self.breaks | frozenset(lexicon.item_breaks)
+
+    # -- matching -------------------------------------------------------------------------------
+    @staticmethod
+    def _bounded(text: str, start: int, end: int, key: str) -> bool:
+        if not _needs_boundary(key):
+            return True
+        if _is_word_char(key[0]) and start > 0 and _is_word_char(text[start - 1]):
+            return False
+        if _is_word_char(key[-1]) and end < len(text) and _is_word_char(text[end]):
+            return False
+        return True
+
+    def _raw(self, automaton, text: str):
+        if not len(automaton):
+            return []
+        found = []
+        for end_inclusive, (key, payload) in automaton.iter(text):
+            end = end_inclusive + 1
+            start = end - len(key)
+            if self._bounded(text, start, end, key):
+                found.append((start, end, key, payload))
+        return found
+
+    @staticmethod
+    def _longest_first(found):
+        """Keep non-overlapping matches, longest first, earliest breaking ties (spaCy's policy)."""
+        kept: list[tuple[int, int, str, tuple]] = []
+        taken: list[tuple[int, int]] = []
+        for match in sorted(found, key=lambda m: (-(m[1] - m[0]), m[0])):
+            start, end = match[0], match[1]
+            if all(end <= s or start >= e for s, e in taken):
+                kept.append(match)
+                taken.append((start, end))
+        return sorted(kept)
+
+    @staticmethod
+    def _positions(text: str, breaks: frozenset) -> list[int]:
+        return [i for i, ch in enumerate(text) if ch in breaks]
+
+    def extract(self, original: str) -> list[Mention]:
+        """Every signal mention in ``original``, in text order, with its scope."""
+        norm = NormalisedText(original)
+        text = norm.text
+        breaks = (self._positions(text, self.breaks), self._positions(text, self.item_breaks))
+        cues = self._longest_first(self._raw(self.cues, text))
+        mentions = []
+        for start, end, _, terms in self._longest_first(self._raw(self.signals, text)):
+            scope = self._scope(start, end, cues, breaks)
+            o_start, o_end = norm.span(start, end)
+            for term in terms:
+                mentions.append(Mention(term.signal, o_start, o_end, original[o_start:o_end], scope,
+                                        term.code, term.item))
+        return mentions
+
+    @staticmethod
+    def _scope(start: int, end: int, cues, breaks: tuple[list[int], list[int]]) -> str:
+        clause_breaks, item_breaks = breaks
+        clause = bisect.bisect_right(clause_breaks, start)
+        item = bisect.bisect_right(item_breaks, start)
+        scopes = []
+        for c_start, c_end, _, kinds in cues:
+            if bisect.bisect_right(clause_breaks, c_start) != clause:
+                continue
+            if c_start < end and start < c_end:  # the cue is part of the term itself
+                continue
+            same_item = bisect.bisect_right(item_breaks, c_start) == item
+            for scope, direction in kinds:
+                if ((direction == "item" and same_item)
+                        or direction == "clause"
+                        or (direction == "forward" and c_end <= start)
+                        or (direction == "backward" and c_start >= end)):
+                    scopes.append(scope)
+        return min(scopes, key=SCOPE_ORDER.index) if scopes else "asserted"
+
+
+@functools.lru_cache(maxsize=8)
+def _lexicon(root: Path | None) -> Lexicon:
+    from .knowledge_base import load_knowledge
+
+    return Lexicon(load_knowledge(root))
+
+
+def load_lexicon(root: Path | None = None) -> Lexicon:
+    return _lexicon(Path(root) if root is not None else None)
