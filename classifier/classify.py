@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from . import escalation, foreign_investment, licence_coverage
 from .catalogue import Catalogue, load_catalogue
 from .errors import KnowledgeError
-from .facts import mention_facts, profile_facts
+from .facts import mention_facts, profile_facts, province_count_fact, share_facts
 from .findings import build_result
 from .inference import Engine
 from .profile import DEFAULT_MAX_CHARS, Profile, as_of_date, build_profile, check_text
@@ -64,7 +64,10 @@ class Classifier:
                 lambda store, d: licence_coverage.check_licences_held(self.catalogue, profile, store, d),
             ]
         }
-        store = self.engine.run(signal_inputs + stated, day, providers, overridden)
+        counted = province_count_fact(mentions)
+        if "foreign_share" not in overridden:  # a profile's share wins over the text's
+            counted += share_facts(profile.description, self.kb.lexicon.share_patterns)
+        store = self.engine.run(signal_inputs + counted + stated, day, providers, overridden)
         return build_result(self.catalogue, store, evidence, input_data, day.isoformat())
 
 

@@ -32,6 +32,29 @@ def mention_facts(mentions: list[Mention]) -> tuple[list[dict], dict[FactKey, li
     return facts, dict(evidence)
 
 
+def province_count_fact(mentions: list[Mention]) -> list[dict]:
+    """How many provinces the text names as where the service is (rules decide what that means)."""
+    from .signals import PROVINCE
+
+    named = {m.code for m in mentions if m.signal == PROVINCE and m.scope == "asserted"}
+    if not named:
+        return []
+    return [_fact("provinces_mentioned", "one" if len(named) == 1 else "several")]
+
+
+def share_facts(text: str, patterns) -> list[dict]:
+    """Foreign-ownership percentages the text states (外方持股30%), as a share between 0 and 1."""
+    import re
+
+    for pattern in patterns:
+        match = re.search(pattern.regex, text, flags=re.IGNORECASE)
+        if match:
+            percent = float(match.group(1))
+            if 0 <= percent <= 100:
+                return [_fact("foreign_share", f"{percent / 100:g}")]
+    return []
+
+
 def _fact(name: str, value) -> dict:
     return {"t": "fact", "name": name, "value": value_text(value)}
 

@@ -48,13 +48,13 @@ def _in_force(cap: Cap, as_of: dt.date) -> bool:
 
 
 def decide_cap(table: ForeignInvestmentFile, catalogue: Catalogue, code: str, items: tuple[str, ...],
-               zones: frozenset[str], as_of: dt.date) -> CapDecision | None:
+               zones: frozenset[str], as_of: dt.date, activities: frozenset[str] = frozenset()) -> CapDecision | None:
     """The cap for ``code`` (with its licence items) in ``zones`` on ``as_of``; None if no cap names it."""
     ladder = [*items, code, *reversed(catalogue.ancestors(code))]
     best_key, best = None, []
     zone_dependent = False
     for cap in table.caps:
-        if not _in_force(cap, as_of):
+        if not _in_force(cap, as_of) or (cap.activities and not activities.intersection(cap.activities)):
             continue
         ranks = [ladder.index(c) for c in cap.codes if c in ladder]
         if not ranks:
@@ -80,10 +80,11 @@ def check_foreign_investment(catalogue: Catalogue, store: FactStore, as_of: dt.d
     if table is None or not shares:
         return
     share_fact = next(d for d in store.of("fact") if d.fact["name"] == "foreign_share")
-    share = float(share_fact.fact["value"])
+    share = float(share_fact.fact["value"])  # a profile's number, or a percentage read from the text
     store.add({"t": "fact", "name": "foreign_invested", "value": "true" if share > 0 else "false"},
               "businesses", "foreign_investment.share", share_fact.supports)
     location = next(iter(store.values("location")), None)
+    activities = frozenset(d.fact["name"] for d in store.of("activity"))
     zones = zones_of(table, location)
     businesses: dict[str, list] = {}
     for derived in store.of("business"):
@@ -92,7 +93,7 @@ def check_foreign_investment(catalogue: Catalogue, store: FactStore, as_of: dt.d
             businesses.setdefault(code, []).append(derived)
     for code, derivations in businesses.items():
         items = tuple(sorted({d.fact["item"] for d in derivations if d.fact["item"]}))
-        decision = decide_cap(table, catalogue, code, items, zones, as_of)
+        decision = decide_cap(table, catalogue, code, items, zones, as_of, activities)
         if decision is None:
             continue
         supports = frozenset().union(share_fact.supports, *(d.supports for d in derivations))

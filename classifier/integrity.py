@@ -138,14 +138,14 @@ def check(kb: KnowledgeBase) -> list[Problem]:
 
 def check_engine(kb: KnowledgeBase) -> list[Problem]:
     """Rules, red lines, caps and the lexicon refer only to things that exist."""
-    from .signals import LICENCE_NAME
+    from .signals import LICENCE_NAME, PROVINCE
 
     problems = []
-    signals = {s.id for s in kb.lexicon.signals} | {LICENCE_NAME}
+    signals = {s.id for s in kb.lexicon.signals} | {LICENCE_NAME, PROVINCE}
     items = {i.id for e in kb.entries.values() for i in (*e.licence_items, *e.subkinds)}
     derived_facts = {c.fact for rules in kb.rules.values() for r in rules for c in r.then if c.fact}
     provided = {"foreign_invested", "foreign_cap_exceeded", "location_needed", "licence_gap", "coverage_gap",
-                "basic_operator", "licences_held", "foreign_share", "location"}
+                "basic_operator", "licences_held", "foreign_share", "location", "provinces_mentioned"}
     facts = set(kb.facts) | derived_facts | provided
     for stage, rules in kb.rules.items():
         for rule in rules:

@@ -249,6 +249,7 @@ def _read_lexicon(reader: _Reader, root: Path) -> schema.LexiconFile:
     cues: list[schema.Cue] = []
     breaks: list[str] = []
     item_breaks: list[str] = []
+    share_patterns: list[schema.SharePattern] = []
     seen: dict[str, str] = {}
     paths = sorted((root / "lexicon").glob("*.yaml"))
     for path in paths:
@@ -264,8 +265,9 @@ def _read_lexicon(reader: _Reader, root: Path) -> schema.LexiconFile:
         cues.extend(part.cues)
         breaks.extend(part.clause_breaks)
         item_breaks.extend(part.item_breaks)
+        share_patterns.extend(part.share_patterns)
     return schema.LexiconFile(signals=tuple(signals), cues=tuple(cues), clause_breaks=tuple(breaks),
-                              item_breaks=tuple(item_breaks))
+                              item_breaks=tuple(item_breaks), share_patterns=tuple(share_patterns))
 
 
 def _read_rules(reader: _Reader, root: Path) -> tuple[dict[str, tuple[schema.Rule, ...]], dict[str, str]]:

@@ -60,6 +60,10 @@ class NormalisedText:
         self.text = simplified
         self._origin = origin
 
+    def original_char(self, index: int) -> str:
+        """The user's character behind normalised position ``index``."""
+        return self.original[self._origin[index]]
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``[start, end)`` covering normalised ``[start, end)``."""
         if start >= end:

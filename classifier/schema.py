@@ -227,13 +227,31 @@ class Signal(Strict):
 class Cue(Strict):
     """Scope words: negation, self-use, partner-run legs, domestic-only ... applied within a clause."""
 
-    id: Literal["negation", "self_use", "partner", "domestic_only", "vendor"]
+    id: Literal["negation", "self_use", "partner", "vendor", "uses"]
     direction: Literal["forward", "backward", "clause", "item"]
     terms: tuple[str, ...] = Field(min_length=1)
     note: str | None = None
 
 
+class SharePattern(Strict):
+    """A regular expression whose first group is a foreign-ownership percentage (外资持股30%)."""
+
+    regex: str
+    note: str | None = None
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            if re.compile(value).groups < 1:
+                raise ValueError("the pattern needs a group for the percentage")
+        except re.error as exc:
+            raise ValueError(f"bad regular expression: {exc}") from None
+        return value
+
+
 class LexiconFile(Strict):
+    share_patterns: tuple[SharePattern, ...] = ()
     signals: tuple[Signal, ...] = ()
     cues: tuple[Cue, ...] = ()
     clause_breaks: tuple[str, ...] = ()
@@ -400,6 +418,7 @@ class Cap(Cited):
     id: str
     codes: tuple[str, ...] = Field(min_length=1)   # codes or item ids (B25.publish)
     zones: tuple[str, ...] = ()                     # empty: nationwide
+    activities: tuple[str, ...] = ()                # non-empty: only for businesses doing one of these
     max_share: float = Field(ge=0, le=1)
     valid_from: dt.date
     valid_to: dt.date | None = None
@@ -415,6 +434,7 @@ class ForeignInvestmentFile(Strict):
 class Province(Strict):
     name: str
     aliases: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
     outside_mainland: bool = False
 
 

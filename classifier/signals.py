@@ -21,8 +21,10 @@ from .names import all_names
 from .normalise import NormalisedText
 
 LICENCE_NAME = "licence.name"
+PROVINCE = "geo.province"
 SCOPE_ORDER = ("negated", "self_use", "partner", "vendor", "asserted")
-CUE_SCOPE = {"negation": "negated", "self_use": "self_use", "partner": "partner", "vendor": "vendor"}
+CUE_SCOPE = {"negation": "negated", "self_use": "self_use", "partner": "partner", "vendor": "vendor",
+             "uses": "vendor"}  # using someone else's service: like a vendor, the company does not operate it
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,18 @@ class Lexicon:
             self.signals.add_word(key, (key, tuple(terms)))
         self.signals.make_automaton()
 
+        # Provinces are a layer of their own: 浙江省内 is both a province and 省内 (a limit).
+        self.places = ahocorasick.Automaton()
+        for province in kb.provinces.provinces if kb.provinces is not None else ():
+            if province.outside_mainland:
+                continue  # Hong Kong, Macao, Taiwan are cross-border, not coverage
+            for name in (province.name, *province.aliases, *province.cities):
+                key = _key(name)
+                if len(key) >= 2:
+                    self.places.add_word(key, (key, (_Term(PROVINCE, len(key), province.name),)))
+        if len(self.places):
+            self.places.make_automaton()
+
         self.cues = ahocorasick.Automaton()
         cue_entries: dict[str, list[tuple[str, str]]] = {}
         for cue in lexicon.cues:
@@ -125,17 +139,19 @@ class Lexicon:
         return sorted(kept)
 
     @staticmethod
-    def _positions(text: str, breaks: frozenset) -> list[int]:
-        return [i for i, ch in enumerate(text) if ch in breaks]
+    def _positions(norm: NormalisedText, breaks: frozenset) -> list[int]:
+        """Break positions, judged on the original character: NFKC turns the Chinese comma into ','."""
+        return [i for i in range(len(norm.text)) if norm.original_char(i) in breaks]
 
     def extract(self, original: str) -> list[Mention]:
         """Every signal mention in ``original``, in text order, with its scope."""
         norm = NormalisedText(original)
         text = norm.text
-        breaks = (self._positions(text, self.breaks), self._positions(text, self.item_breaks))
+        breaks = (self._positions(norm, self.breaks), self._positions(norm, self.item_breaks))
         cues = self._longest_first(self._raw(self.cues, text))
+        found = self._longest_first(self._raw(self.signals, text)) + self._longest_first(self._raw(self.places, text))
         mentions = []
-        for start, end, _, terms in self._longest_first(self._raw(self.signals, text)):
+        for start, end, _, terms in sorted(found):
             scope = self._scope(start, end, cues, breaks)
             o_start, o_end = norm.span(start, end)
             for term in terms:
