@@ -1,7 +1,7 @@
 """Between the business and findings stages: compare what the company holds with what it needs.
 
-For each business the profile's ``licences_held`` either covers (same code, or an ancestor or
-descendant of it) or does not (``licence_gap``); where it covers the code but not every province the
+For each business the profile's ``licences_held`` either covers (same code, an ancestor or
+descendant of it, or a basic service the business escalates to) or does not (``licence_gap``); where it covers the code but not every province the
 profile says the service reaches, that is ``coverage_gap`` (operating beyond the licensed provinces).
 """
 from __future__ import annotations
@@ -26,7 +26,9 @@ def check_licences_held(catalogue: Catalogue, profile: Profile, store: FactStore
         seen.add(code)
         if not code.startswith("X-") and len(catalogue.ancestors(code)) < 2:
             continue
-        related = {code, *catalogue.ancestors(code)}
+        # Held: the code itself, an ancestor or descendant of it, or — for a basic operator — a basic
+        # service this business escalates to (an operator holding A14-4 runs international VPNs).
+        related = {code, *catalogue.ancestors(code), *(r.to for r in catalogue.escalations(code))}
         held = [h for h in profile.licences_held
                 if h.code in related or code in catalogue.ancestors(h.code)]
         if not held:
