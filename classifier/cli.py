@@ -137,6 +137,69 @@ def graph(obj: _Context, fmt: str, output: Path | None) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
+def _read_subject(text: str | None, file: Path | None, max_chars: int):
+    """The thing to classify: TEXT, '-' (stdin: text, or a JSON/YAML profile), or -f FILE (a profile)."""
+    from .errors import InputError
+    from .profile import decode_bytes, parse_profile_document
+
+    if file is not None and text is not None:
+        raise InputError("give either TEXT or -f FILE, not both")
+    if file is not None:
+        try:
+            raw = file.read_bytes() if str(file) != "-" else sys.stdin.buffer.read()
+        except OSError as exc:
+            raise InputError(f"cannot read {file}: {exc.strerror}") from None
+        if len(raw) > max_chars * 4:
+            raise InputError(f"{file} is {len(raw):,} bytes; the limit is {max_chars:,} characters")
+        document = parse_profile_document(decode_bytes(raw, source=str(file)), source=str(file))
+        if isinstance(document, str):
+            return document
+        return document
+    if text is None:
+        raise InputError("nothing to classify: give TEXT, '-' for stdin, or -f PROFILE")
+    if text == "-":
+        raw = sys.stdin.buffer.read(max_chars * 4 + 1)
+        if len(raw) > max_chars * 4:
+            raise InputError(f"stdin is over the limit of {max_chars:,} characters")
+        data = decode_bytes(raw, source="stdin")
+        stripped = data.lstrip()
+        if stripped.startswith("{"):
+            return parse_profile_document(data, source="stdin")
+        return data
+    return text
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("-f", "--file", "file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="A profile (YAML or JSON) to classify; '-' reads it from stdin.")
+@click.option("--json", "as_json", is_flag=True, help="Print the tlc.result/1 JSON.")
+@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True)
+@click.option("--as-of", "as_of", default=None, help="Answer for this date (YYYY-MM-DD); default today.")
+@click.option("--trace/--no-trace", default=False, help="With --json: include the fired rules (default off).")
+@click.option("--max-chars", type=click.IntRange(1), default=1_000_000, show_default=True,
+              help="Refuse longer descriptions.")
+@click.pass_obj
+def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, lang: str, as_of: str | None,
+             trace: bool, max_chars: int) -> None:
+    """Which licences a described service needs, and which red lines it crosses.
+
+    TEXT is a description (zh/en); '-' reads text or a JSON profile from stdin; -f reads a profile.
+    """
+    from .classify import classify as run_classify
+    from .report import render_text
+
+    subject = _read_subject(text, file, max_chars)
+    result = run_classify(subject, as_of=as_of, knowledge=obj.knowledge, max_chars=max_chars)
+    if as_json:
+        data = result.to_dict()
+        if not trace:
+            data["trace"] = []
+        _emit_json(data)
+    else:
+        click.echo(render_text(result, lang))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user-caused errors into one line and exit code 2."""
     try:

@@ -70,7 +70,9 @@ class Lexicon:
         for signal in lexicon.signals:
             for term in signal.terms:
                 key = _key(term)
-                entries.setdefault(key, []).append(_Term(signal.id, len(key)))
+                bucket = entries.setdefault(key, [])
+                if all(t.signal != signal.id for t in bucket):  # 中国联通 and 中國聯通 are one key
+                    bucket.append(_Term(signal.id, len(key)))
         for target in all_names(kb):
             key = _key(target.name)
             if len(key) < 2:
@@ -168,11 +170,13 @@ class Lexicon:
         for c_start, c_end, _, kinds in cues:
             if bisect.bisect_right(clause_breaks, c_start) != clause:
                 continue
-            if c_start < end and start < c_end:  # the cue is part of the term itself
-                continue
+            if start <= c_start and c_end <= end and (start, end) != (c_start, c_end):
+                continue  # the cue is part of the term itself (信息服务业务（不含…）)
+            covers = c_start <= start and end <= c_end  # the term is part of the cue (不转租 ⊃ 转租)
             same_item = bisect.bisect_right(item_breaks, c_start) == item
             for scope, direction in kinds:
-                if ((direction == "item" and same_item)
+                if (covers
+                        or (direction == "item" and same_item)
                         or direction == "clause"
                         or (direction == "forward" and c_end <= start)
                         or (direction == "backward" and c_start >= end)):

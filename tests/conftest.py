@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,12 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     out = capsys.readouterr()
     code = exit_info.value.code
     return (code if isinstance(code, int) else 1), out.out, out.err
+
+
+def pytest_terminal_summary(terminalreporter):
+    """After the run: precision and recall of codes and red lines over the data-driven cases."""
+    module = sys.modules.get("test_cases")
+    line = module.case_summary() if module else None
+    if line:
+        terminalreporter.write_sep("-", "data-driven cases")
+        terminalreporter.write_line(line)

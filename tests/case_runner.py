@@ -1,0 +1,155 @@
+"""Load the data-driven cases of tests/cases/*.yaml, check one against the engine, score them all.
+
+Used by test_cases.py (one pytest item per case) and runnable on its own for a report:
+    python tests/case_runner.py          # precision / recall of codes and red lines, failing cases
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from classifier.yaml_reader import read_yaml
+
+CASES_DIR = Path(__file__).parent / "cases"
+CASE_KEYS = {"name", "text", "profile", "as_of", "expect", "reason", "known_gap"}
+EXPECT_KEYS = {"codes", "codes_include", "codes_exclude", "items_include", "red_lines", "red_lines_include",
+               "red_lines_exclude", "authority", "questions_include", "questions_exclude"}
+FACT_OF_QUESTION = {"coverage": "coverage_scope"}
+
+
+@dataclass
+class Case:
+    file: str
+    name: str
+    data: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return f"{self.file}::{self.name}"
+
+    @property
+    def subject(self):
+        return self.data["profile"] if "profile" in self.data else self.data["text"]
+
+
+def load_cases(directory: Path = CASES_DIR) -> list[Case]:
+    cases = []
+    for path in sorted(directory.glob("*.yaml")):
+        data = read_yaml(path)
+        names = set()
+        for raw in data["cases"]:
+            unknown = set(raw) - CASE_KEYS
+            unknown_expect = set(raw.get("expect", {})) - EXPECT_KEYS
+            if unknown or unknown_expect or ("text" in raw) == ("profile" in raw) or raw["name"] in names:
+                raise ValueError(f"{path.name}: case {raw.get('name')!r} is malformed")
+            names.add(raw["name"])
+            cases.append(Case(path.stem, raw["name"], raw))
+    return cases
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, expected: set, got: set, *, exact: bool, exclude: set = frozenset()) -> None:
+        self.tp += len(expected & got)
+        self.fn += len(expected - got)
+        self.fp += len((got - expected) if exact else (got & exclude))
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+@dataclass
+class Outcome:
+    failures: list[str] = field(default_factory=list)
+    codes: Score = field(default_factory=Score)
+    red_lines: Score = field(default_factory=Score)
+
+
+def check(case: Case, result) -> Outcome:
+    """Compare one result with the case's expectations; every mismatch is a line in ``failures``."""
+    expect = case.data.get("expect", {})
+    out = Outcome()
+    codes = set(result.codes)
+    items = {i for b in result.businesses for i, _, _ in b.items}
+    reds = set(result.red_line_ids)
+    questions = {q.fact for q in result.questions}
+    authority = {b.code: b.authority for b in result.businesses}
+
+    def compare(label, score, got, exact_key, include_key, exclude_key):
+        if exact_key in expect:
+            want = set(expect[exact_key] or [])
+            score.add(want, got, exact=True)
+            if want != got:
+                out.failures.append(f"{label}: expected {sorted(want)}, got {sorted(got)}")
+        include = set(expect.get(include_key) or [])
+        exclude = set(expect.get(exclude_key) or [])
+        if include or exclude:
+            score.add(include, got, exact=False, exclude=exclude)
+        if include - got:
+            out.failures.append(f"{label}: missing {sorted(include - got)} (got {sorted(got)})")
+        if exclude & got:
+            out.failures.append(f"{label}: must not include {sorted(exclude & got)}")
+
+    compare("codes", out.codes, codes, "codes", "codes_include", "codes_exclude")
+    compare("red lines", out.red_lines, reds, "red_lines", "red_lines_include", "red_lines_exclude")
+    for item in expect.get("items_include") or []:
+        if item not in items:
+            out.failures.append(f"items: missing {item} (got {sorted(items)})")
+    for code, want in (expect.get("authority") or {}).items():
+        if code not in authority:
+            out.failures.append(f"authority: {code} not found")
+        elif authority[code] != want:
+            out.failures.append(f"authority of {code}: expected {want}, got {authority[code]}")
+    for question in expect.get("questions_include") or []:
+        if FACT_OF_QUESTION.get(question, question) not in questions:
+            out.failures.append(f"questions: missing {question} (got {sorted(questions)})")
+    for question in expect.get("questions_exclude") or []:
+        if FACT_OF_QUESTION.get(question, question) in questions:
+            out.failures.append(f"questions: must not ask {question}")
+    return out
+
+
+def run(cases: list[Case]):
+    from classifier import classify
+
+    totals = Outcome()
+    failed: list[tuple[Case, list[str]]] = []
+    for case in cases:
+        result = classify(case.subject, as_of=case.data.get("as_of"))
+        outcome = check(case, result)
+        for attr in ("codes", "red_lines"):
+            mine, total = getattr(outcome, attr), getattr(totals, attr)
+            total.tp, total.fp, total.fn = total.tp + mine.tp, total.fp + mine.fp, total.fn + mine.fn
+        if outcome.failures:
+            failed.append((case, outcome.failures))
+    return totals, failed
+
+
+def summary(totals: Outcome, failed: list, count: int) -> str:
+    return (f"cases: {count - len(failed)}/{count} pass; "
+            f"codes precision {totals.codes.precision:.3f} recall {totals.codes.recall:.3f}; "
+            f"red lines precision {totals.red_lines.precision:.3f} recall {totals.red_lines.recall:.3f}")
+
+
+if __name__ == "__main__":
+    all_cases = load_cases()
+    totals, failed = run(all_cases)
+    verbose = "-v" in sys.argv
+    for case, failures in failed:
+        print(f"FAIL {case.id}")
+        if verbose:
+            print(f"     {case.data.get('text') or case.data.get('profile')}")
+        for line in failures:
+            print(f"     {line}")
+    print(summary(totals, failed, len(all_cases)))
