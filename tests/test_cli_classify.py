@@ -1,0 +1,72 @@
+"""`tlc classify` as users run it."""
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+from conftest import run_cli
+
+
+def test_text_gives_bilingual_report(capsys):
+    code, out, err = run_cli(capsys, "classify", "为企业客户提供SD-WAN组网服务，仅限境内")
+    assert code == 0, err
+    assert "B13" in out and "国内互联网虚拟专用网业务" in out and "Domestic Internet" in out
+
+
+def test_lang_en_only(capsys):
+    code, out, _ = run_cli(capsys, "classify", "--lang", "en", "为企业客户提供SD-WAN组网服务")
+    assert "Domestic Internet" in out and "国内互联网虚拟专用网业务" not in out
+
+
+def test_json_contract(capsys):
+    code, out, _ = run_cli(capsys, "classify", "--json", "--trace", "面向个人用户的翻墙加速器")
+    data = json.loads(out)
+    assert data["schema"] == "tlc.result/1"
+    assert set(data) >= {"input", "businesses", "red_lines", "questions", "trace"}
+    red = data["red_lines"][0]
+    assert red["id"] == "consumer_circumvention" and red["severity"] == "prohibited"
+    assert set(red) >= {"requires", "message_zh", "message_en", "evidence", "citations"}
+    assert red["evidence"][0]["text"] in data["input"]["text"] and data["trace"]
+
+
+def test_profile_file(capsys, tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("description: 为企业客户提供SD-WAN组网服务\ncoverage: [广东]\ncross_border: false\n",
+                    encoding="utf-8")
+    code, out, _ = run_cli(capsys, "classify", "-f", str(path), "--json")
+    data = json.loads(out)
+    assert [(b["code"], b["authority"]) for b in data["businesses"]] == [("B13", "provincial")]
+
+
+def test_stdin_json_profile(capsys, monkeypatch):
+    payload = json.dumps({"description": "IDC服务器托管", "coverage": "nationwide"}).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(payload)))
+    code, out, _ = run_cli(capsys, "classify", "-", "--json")
+    assert code == 0 and json.loads(out)["businesses"][0]["code"] == "B11"
+
+
+def test_bad_inputs_are_one_line_exit_2(capsys, tmp_path, monkeypatch):
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("description: [unclosed\n", encoding="utf-8")
+    binary = tmp_path / "bin.yaml"
+    binary.write_bytes(b"\xff\xfe\x00\x01garbage")
+    bad_json = tmp_path / "bad.json"
+    bad_json.write_text('{"description": "x",}', encoding="utf-8")
+    for args in (["classify", ""], ["classify", "-f", str(bad_yaml)], ["classify", "-f", str(binary)],
+                 ["classify", "-f", str(bad_json)], ["classify", "-f", str(tmp_path / "missing.yaml")],
+                 ["classify", "--as-of", "yesterday", "CDN"], ["classify"]):
+        code, out, err = run_cli(capsys, *args)
+        assert code == 2, args
+        assert err.startswith("tlc: error:") and err.count("\n") == 1 and "Traceback" not in err, (args, err)
+
+
+def test_as_of_changes_the_answer_where_a_pilot_applies(capsys):
+    profile = '{"description": "IDC服务器托管", "coverage": ["上海"], "foreign_share": 1.0, "location": "上海临港新片区"}'
+    import tempfile, pathlib
+    path = pathlib.Path(tempfile.mkdtemp()) / "p.json"
+    path.write_text(profile, encoding="utf-8")
+    _, before, _ = run_cli(capsys, "classify", "-f", str(path), "--json", "--as-of", "2023-01-01")
+    _, after, _ = run_cli(capsys, "classify", "-f", str(path), "--json", "--as-of", "2025-01-01")
+    assert "foreign_ownership_over_cap" in {r["id"] for r in json.loads(before)["red_lines"]}
+    assert "foreign_ownership_over_cap" not in {r["id"] for r in json.loads(after)["red_lines"]}
