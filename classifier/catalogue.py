@@ -56,6 +56,7 @@ class Catalogue:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.graph = build_graph(kb)
+        self._escalations: dict[str, list[Relation]] = {}
         self._items: dict[str, tuple[CatalogueEntry, LicenceItem]] = {
             item.id: (entry, item)
             for entry in kb.entries.values()
@@ -138,11 +139,13 @@ class Catalogue:
         return out
 
     def escalations(self, code: str) -> list[Relation]:
-        """The ``escalates_to`` relations leaving ``code``, or any of its ancestors."""
-        found = []
-        for node in (*self.ancestors(code), code):
-            found.extend(r.relation for r in self.related(node, "escalates_to"))
-        return found
+        """The ``escalates_to`` relations leaving ``code``, or any of its ancestors (computed once)."""
+        cached = self._escalations.get(code)
+        if cached is None:
+            cached = [r.relation for node in (*self.ancestors(code), code)
+                      for r in self.related(node, "escalates_to")]
+            self._escalations[code] = cached
+        return list(cached)
 
     def hierarchy(self) -> nx.DiGraph:
         """The hierarchy alone, as a simple directed graph (a forest)."""

@@ -105,10 +105,21 @@ class CompiledStage:
     signatures: frozenset[frozenset[tuple[str, str]]]
     counts: dict[str, int] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Index the signatures by their attribute names: a fact is then checked with one set lookup
+        # per distinct attribute set (a handful) instead of a scan of every pattern.
+        index: dict[tuple[str, ...], set[tuple]] = {}
+        for signature in self.signatures:
+            keys = tuple(sorted(k for k, _ in signature))
+            index.setdefault(keys, set()).add(tuple(sorted(signature)))
+        object.__setattr__(self, "_index", tuple((keys, frozenset(values)) for keys, values in index.items()))
+
     def handles(self, fact: dict) -> bool:
         """Would some pattern of this stage match ``fact``? durable_rules rejects facts none does."""
-        items = fact.items()
-        return any(signature <= items for signature in self.signatures)
+        for keys, signatures in self._index:
+            if all(k in fact for k in keys) and tuple((k, fact[k]) for k in keys) in signatures:
+                return True
+        return False
 
     def fresh_definition(self) -> dict:
         """A deep copy: durable_rules deletes the ``run`` keys of what it is given."""

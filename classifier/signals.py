@@ -130,14 +130,19 @@ class Lexicon:
 
     @staticmethod
     def _longest_first(found):
-        """Keep non-overlapping matches, longest first, earliest breaking ties (spaCy's policy)."""
+        """Keep non-overlapping matches, longest first, earliest breaking ties (spaCy's policy).
+
+        An occupancy array makes this linear in the matched length rather than quadratic in matches.
+        """
+        if not found:
+            return []
+        taken = bytearray(max(m[1] for m in found))
         kept: list[tuple[int, int, str, tuple]] = []
-        taken: list[tuple[int, int]] = []
         for match in sorted(found, key=lambda m: (-(m[1] - m[0]), m[0])):
             start, end = match[0], match[1]
-            if all(end <= s or start >= e for s, e in taken):
+            if not any(taken[start:end]):
                 kept.append(match)
-                taken.append((start, end))
+                taken[start:end] = b"\x01" * (end - start)
         return sorted(kept)
 
     @staticmethod
@@ -150,11 +155,14 @@ class Lexicon:
         norm = NormalisedText(original)
         text = norm.text
         breaks = (self._positions(norm, self.breaks), self._positions(norm, self.item_breaks))
-        cues = self._longest_first(self._raw(self.cues, text))
+        cues_by_clause: dict[int, list] = {}
+        for cue in self._longest_first(self._raw(self.cues, text)):
+            cues_by_clause.setdefault(bisect.bisect_right(breaks[0], cue[0]), []).append(cue)
         found = self._longest_first(self._raw(self.signals, text)) + self._longest_first(self._raw(self.places, text))
         mentions = []
         for start, end, _, terms in sorted(found):
-            scope = self._scope(start, end, cues, breaks)
+            cues = cues_by_clause.get(bisect.bisect_right(breaks[0], start), ())
+            scope = self._scope(start, end, cues, breaks) if cues else "asserted"
             o_start, o_end = norm.span(start, end)
             for term in terms:
                 mentions.append(Mention(term.signal, o_start, o_end, original[o_start:o_end], scope,
@@ -163,13 +171,10 @@ class Lexicon:
 
     @staticmethod
     def _scope(start: int, end: int, cues, breaks: tuple[list[int], list[int]]) -> str:
-        clause_breaks, item_breaks = breaks
-        clause = bisect.bisect_right(clause_breaks, start)
+        _, item_breaks = breaks
         item = bisect.bisect_right(item_breaks, start)
         scopes = []
-        for c_start, c_end, _, kinds in cues:
-            if bisect.bisect_right(clause_breaks, c_start) != clause:
-                continue
+        for c_start, c_end, _, kinds in cues:  # the cues of this mention's clause
             if start <= c_start and c_end <= end and (start, end) != (c_start, c_end):
                 continue  # the cue is part of the term itself (信息服务业务（不含…）)
             covers = c_start <= start and end <= c_end  # the term is part of the cue (不转租 ⊃ 转租)

@@ -1,7 +1,8 @@
 """Load the data-driven cases of tests/cases/*.yaml, check one against the engine, score them all.
 
 Used by test_cases.py (one pytest item per case) and runnable on its own for a report:
-    python tests/case_runner.py          # precision / recall of codes and red lines, failing cases
+    python tests/case_runner.py                    # precision / recall of codes and red lines, failures
+    python tests/case_runner.py tests/heldout -v   # the held-out set (never tuned against)
 """
 from __future__ import annotations
 
@@ -143,7 +144,8 @@ def summary(totals: Outcome, failed: list, count: int) -> str:
 
 
 if __name__ == "__main__":
-    all_cases = load_cases()
+    directories = [Path(a) for a in sys.argv[1:] if not a.startswith("-")]
+    all_cases = [c for d in (directories or [CASES_DIR]) for c in load_cases(d)]
     totals, failed = run(all_cases)
     verbose = "-v" in sys.argv
     for case, failures in failed:
