@@ -55,7 +55,7 @@ class Classifier:
             profile = build_profile(data, self.kb, max_chars=max_chars, answers=answers)
             input_data = {"profile": profile.stated()}
         mentions = self.lexicon.extract(profile.description)
-        signal_inputs, evidence = mention_facts(mentions)
+        signal_inputs, evidence = mention_facts(mentions, self.lexicon.subject_mentions(profile.description, mentions))
         stated, overridden = profile_facts(profile)
         providers = {
             "findings": [

@@ -19,11 +19,14 @@ def signal_fact(mention: Mention) -> dict:
             "code": mention.code or "", "item": mention.item or ""}
 
 
-def mention_facts(mentions: list[Mention]) -> tuple[list[dict], dict[FactKey, list[Mention]]]:
-    """One fact per distinct signal, and the mentions behind each fact (its evidence)."""
+def mention_facts(mentions: list[Mention], subjects: list[Mention] = ()) -> tuple[list[dict], dict[FactKey, list[Mention]]]:
+    """One fact per distinct signal (plus a ``subject`` copy of the mentions that open the text),
+    and the mentions behind each fact (its evidence)."""
     facts: list[dict] = []
     evidence: dict[FactKey, list[Mention]] = defaultdict(list)
-    for mention in mentions:
+    import dataclasses
+
+    for mention in [*mentions, *(dataclasses.replace(m, scope="subject") for m in subjects)]:
         fact = signal_fact(mention)
         key = fact_key({k: value_text(v) for k, v in fact.items()})
         if key not in evidence:
@@ -48,6 +51,8 @@ def share_facts(text: str, patterns) -> list[dict]:
 
     for pattern in patterns:
         match = re.search(pattern.regex, text, flags=re.IGNORECASE)
+        if match and pattern.share is not None:
+            return [_fact("foreign_share", f"{pattern.share:g}")]
         if match:
             percent = float(match.group(1))
             if 0 <= percent <= 100:

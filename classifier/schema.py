@@ -234,20 +234,22 @@ class Cue(Strict):
 
 
 class SharePattern(Strict):
-    """A regular expression whose first group is a foreign-ownership percentage (外资持股30%)."""
+    """A regular expression that finds a foreign share: its first group is a percentage
+    (外资持股30%), or, with ``share``, a match means that share (境外公司全资控股 -> 1)."""
 
     regex: str
+    share: float | None = Field(default=None, ge=0, le=1)
     note: str | None = None
 
-    @field_validator("regex")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
+    @model_validator(mode="after")
+    def _compiles(self) -> "SharePattern":
         try:
-            if re.compile(value).groups < 1:
-                raise ValueError("the pattern needs a group for the percentage")
+            groups = re.compile(self.regex).groups
         except re.error as exc:
             raise ValueError(f"bad regular expression: {exc}") from None
-        return value
+        if self.share is None and groups < 1:
+            raise ValueError("the pattern needs a group for the percentage, or a `share`")
+        return self
 
 
 class LexiconFile(Strict):
@@ -290,7 +292,7 @@ class Atom(Strict):
     """One condition of a rule. Exactly one of the kinds is set."""
 
     signal: str | None = None
-    scope: Literal["asserted", "negated", "self_use", "partner", "vendor"] | None = None
+    scope: Literal["asserted", "negated", "self_use", "partner", "vendor", "subject"] | None = None
     fact: str | None = None
     value: str | bool | int | None = None
     activity: str | None = None

@@ -170,6 +170,15 @@ class Lexicon:
         return mentions
 
     @staticmethod
+    def subject_mentions(original: str, mentions: list[Mention], window: int = 2) -> list[Mention]:
+        """Mentions that open the text (after at most ``window`` characters): its subject.
+
+        "中国联通国际MPLS VPN：…" describes 中国联通's own service; "租用中国联通的专线" does not.
+        """
+        lead = len(original) - len(original.lstrip())
+        return [m for m in mentions if m.start <= lead + window and m.scope == "asserted"]
+
+    @staticmethod
     def _scope(start: int, end: int, cues, breaks: tuple[list[int], list[int]]) -> str:
         _, item_breaks = breaks
         item = bisect.bisect_right(item_breaks, start)
