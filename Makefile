@@ -21,9 +21,14 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/tlc validate
 	$(BIN)/tlc catalogue lookup 因特网接入服务业务
-	$(BIN)/tlc catalogue show B13
+	$(BIN)/tlc classify -f examples/sdwan-lingang.yaml
+	$(BIN)/tlc classify "$$(cat examples/cross-border-vpn.txt)"
+	$(BIN)/tlc classify "$$(cat examples/business-scope-2003.txt)"
+	$(BIN)/tlc classify -f examples/idc-foreign.json --as-of 2024-01-01
+	$(BIN)/tlc classify -f examples/idc-foreign.json --as-of 2025-01-01
 	@mkdir -p out
 	$(BIN)/tlc catalogue graph --format svg -o out/catalogue.svg
+	$(BIN)/tlc catalogue graph --format dot > out/catalogue.dot
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

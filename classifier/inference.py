@@ -190,7 +190,7 @@ def _apply(run: _Run, name: str, c) -> None:
         added = run.store.add(fact, run.stage.stage, compiled.rule.id, supports)
         concluded.append(fact)
         new.append(added)
-        if added and run.stage.handles(fact):
+        if added and run.stage.handles(fact, fact_key(fact)):
             c.assert_fact(dict(fact, sid=c.s.sid))
     run.store.trace.append(Firing(compiled.rule.id, run.stage.stage, tuple(matched.values()),
                                   tuple(concluded), tuple(new)))
@@ -226,7 +226,7 @@ class Engine:
         sid = f"s{next(self._sids)}"
         run = _Run(stage, store, self.enrich, overridden)
         batch = [dict(store.ctx(as_of), sid=sid)]
-        batch += [dict(d.fact, sid=sid) for d in store.facts.values() if stage.handles(d.fact)]
+        batch += [dict(d.fact, sid=sid) for key, d in store.facts.items() if stage.handles(d.fact, key)]
         self._host.runs[sid] = run
         try:
             self._host.assert_facts(stage.ruleset, batch)

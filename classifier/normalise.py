@@ -49,16 +49,28 @@ class NormalisedText:
         chars: list[str] = []
         origin: list[int] = []
         for index, char in enumerate(original):
-            folded = unicodedata.normalize("NFKC", char).casefold() if not char.isascii() else char.lower()
-            for out in folded:
-                chars.append(out)
+            folded = _fold(char)
+            if len(folded) == 1:
+                chars.append(folded)
                 origin.append(index)
+            else:
+                for out in folded:
+                    chars.append(out)
+                    origin.append(index)
         folded_text = "".join(chars)
         simplified = to_simplified(folded_text) if not folded_text.isascii() else folded_text
         if simplified != folded_text:
             origin = _realign(folded_text, simplified, origin)
         self.text = simplified
         self._origin = origin
+
+    def positions_of(self, characters: frozenset[str]) -> list[int]:
+        """Normalised positions whose original character is one of ``characters`` (sorted)."""
+        first: dict[int, int] = {}
+        for position, source in enumerate(self._origin):
+            if source not in first and self.original[source] in characters:
+                first[source] = position
+        return sorted(first.values())
 
     def original_char(self, index: int) -> str:
         """The user's character behind normalised position ``index``."""
@@ -69,6 +81,12 @@ class NormalisedText:
         if start >= end:
             return (self._origin[start] if start < len(self._origin) else len(self.original),) * 2
         return self._origin[start], self._origin[end - 1] + 1
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold(char: str) -> str:
+    """One character NFKC-normalised and case-folded (cached: texts reuse few distinct characters)."""
+    return char.lower() if char.isascii() else unicodedata.normalize("NFKC", char).casefold()
 
 
 def _realign(before: str, after: str, origin: list[int]) -> list[int]:

@@ -27,6 +27,7 @@ from .schema import AnyOf, Atom, Rule
 MAX_SIBLINGS = 400      # durable_rules hangs at 512 tests under one node
 MAX_RULES = 1000        # durable_rules refuses 4096; throughput falls well before that
 MAX_EXPANSION = 32      # alternatives one rule may expand into
+HANDLED_CACHE = 4096    # remembered answers of CompiledStage.handles
 SENTINEL = "\u2205"    # keeps ctx arrays non-empty ($iall over [] is false in durable_rules)
 CTX_RULE = "ctx.present"
 
@@ -113,9 +114,20 @@ class CompiledStage:
             keys = tuple(sorted(k for k, _ in signature))
             index.setdefault(keys, set()).add(tuple(sorted(signature)))
         object.__setattr__(self, "_index", tuple((keys, frozenset(values)) for keys, values in index.items()))
+        object.__setattr__(self, "_handled", {})
 
-    def handles(self, fact: dict) -> bool:
-        """Would some pattern of this stage match ``fact``? durable_rules rejects facts none does."""
+    def handles(self, fact: dict, key: tuple | None = None) -> bool:
+        """Would some pattern of this stage match ``fact``? durable_rules rejects facts none does.
+
+        ``key`` (the fact's content key) lets the answer be remembered: the vocabulary of facts is small.
+        """
+        if key is not None:
+            known = self._handled.get(key)
+            if known is None:
+                if len(self._handled) >= HANDLED_CACHE:
+                    self._handled.clear()  # facts such as `location` carry free text: stay bounded
+                known = self._handled[key] = self.handles(fact)
+            return known
         for keys, signatures in self._index:
             if all(k in fact for k in keys) and tuple((k, fact[k]) for k in keys) in signatures:
                 return True

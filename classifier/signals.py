@@ -148,7 +148,7 @@ class Lexicon:
     @staticmethod
     def _positions(norm: NormalisedText, breaks: frozenset) -> list[int]:
         """Break positions, judged on the original character: NFKC turns the Chinese comma into ','."""
-        return [i for i in range(len(norm.text)) if norm.original_char(i) in breaks]
+        return norm.positions_of(breaks)
 
     def extract(self, original: str) -> list[Mention]:
         """Every signal mention in ``original``, in text order, with its scope."""

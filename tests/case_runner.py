@@ -76,6 +76,12 @@ class Outcome:
     codes: Score = field(default_factory=Score)
     red_lines: Score = field(default_factory=Score)
 
+    def merge(self, other: "Outcome") -> None:
+        """Add another case's counts to these totals."""
+        for attr in ("codes", "red_lines"):
+            mine, theirs = getattr(self, attr), getattr(other, attr)
+            mine.tp, mine.fp, mine.fn = mine.tp + theirs.tp, mine.fp + theirs.fp, mine.fn + theirs.fn
+
 
 def check(case: Case, result) -> Outcome:
     """Compare one result with the case's expectations; every mismatch is a line in ``failures``."""
@@ -129,9 +135,7 @@ def run(cases: list[Case]):
     for case in cases:
         result = classify(case.subject, as_of=case.data.get("as_of"))
         outcome = check(case, result)
-        for attr in ("codes", "red_lines"):
-            mine, total = getattr(outcome, attr), getattr(totals, attr)
-            total.tp, total.fp, total.fn = total.tp + mine.tp, total.fp + mine.fp, total.fn + mine.fn
+        totals.merge(outcome)
         if outcome.failures:
             failed.append((case, outcome.failures))
     return totals, failed

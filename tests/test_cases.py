@@ -31,9 +31,7 @@ def test_case(case):
 
     result = classify(case.subject, as_of=case.data.get("as_of"))
     outcome = check(case, result)
-    for attr in ("codes", "red_lines"):
-        mine, total = getattr(outcome, attr), getattr(TOTALS, attr)
-        total.tp, total.fp, total.fn = total.tp + mine.tp, total.fp + mine.fp, total.fn + mine.fn
+    TOTALS.merge(outcome)
     if outcome.failures:
         FAILED.append(case.id)
     assert not outcome.failures, "\n".join([f"{case.id}: {case.data.get('reason', '')}", *outcome.failures])
