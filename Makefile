@@ -3,7 +3,9 @@
 #   make test   install, then run the whole test suite
 # durable_rules builds from source: a C compiler and the Python headers are needed, and Python <= 3.12.
 
-PYTHON ?= $(shell for p in python3.12 python3.11 python3.10 python3; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
+# The first interpreter that actually runs and is 3.10-3.12 (pyenv shims exist even when they cannot run).
+PYTHON ?= $(shell for p in python3 python3.12 python3.11 python3.10; do \
+	$$p -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -11,6 +13,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test venv clean
 
 $(STAMP): setup.cfg pyproject.toml
+	@test -n "$(PYTHON)" || { echo "needs Python 3.10-3.12 (durable_rules does not build on 3.13)" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
 	$(BIN)/python -m pip install -q -e '.[test]'
