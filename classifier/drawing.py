@@ -94,7 +94,10 @@ def to_svg(catalogue: Catalogue) -> str:
         for code, (x, y) in pos.items():
             ax.text(x, y, _label(catalogue, code), fontsize=7, ha="center", va="center",
                     bbox={"boxstyle": "round,pad=0.2", "fc": colours[catalogue.entry(code).kind], "ec": "#607d8b"})
-        ax.legend(loc="upper right", fontsize=9)
+        from matplotlib.lines import Line2D  # arrow patches carry no legend label: draw proxies
+
+        handles = [Line2D([], [], color=st["color"], linestyle=st["style"], label=key) for key, st in EDGE_STYLE.items()]
+        ax.legend(handles=handles, loc="upper right", fontsize=9)
         ax.set_title(f"{catalogue.kb.info.title_zh} — {catalogue.kb.info.title_en}", fontsize=12)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", bbox_inches="tight")
