@@ -126,6 +126,17 @@ class _Host(durable_engine.Host):
         self.runs: dict[str, _Run] = {}
         super().__init__()
 
+    def _run(self) -> None:
+        """Start no background dispatch.
+
+        ``Host`` normally starts two self-re-arming timer threads that call ``dispatch()`` and
+        ``dispatch_timers()`` every 0.2 s. This engine uses neither timers nor queued events: every
+        action runs synchronously inside ``assert_facts``. The background ``dispatch()`` could only
+        pick up an action of a state the foreground is flushing; measured here, after ~50,000-100,000
+        classifications that race ended in durable_rules error 307 (ERR_NODE_DELETED, a result frame
+        already deleted) and a stalled run.
+        """
+
     def get_action(self, name: str):
         def act(c) -> None:
             run = self.runs.get(c.s.sid)

@@ -82,3 +82,10 @@ def test_trace_names_each_fired_rule_with_the_facts_it_used():
     assert "redline.cross_border_connectivity" in fired
     entry = next(t for t in result.trace if t.rule == "redline.cross_border_connectivity")
     assert entry.matched and entry.concluded[0]["name"] == "cross_border_connectivity"
+
+
+def test_the_host_starts_no_background_threads():
+    # durable_rules' Host starts two dispatch timers that race with foreground runs (error 307).
+    before = threading.active_count()
+    _tiny_engine(lambda f: f)
+    assert threading.active_count() == before
