@@ -188,7 +188,11 @@ def _conclusion_fact(conclusion: Conclusion, matched: dict, named: dict) -> dict
 
 def _apply(run: _Run, name: str, c) -> None:
     compiled = run.stage.rules[name]
-    matched = {alias: {k: v for k, v in c._m[alias].items() if k != "sid"} for alias in compiled.aliases}
+    matched = {}
+    for alias in compiled.aliases:
+        fact = dict(c._m[alias])
+        fact.pop("sid", None)
+        matched[alias] = fact
     supports = frozenset().union(*(run.store.supports_of(f) for f in matched.values()))
     concluded, new = [], []
     for conclusion in compiled.rule.then:
