@@ -78,11 +78,18 @@ def main() -> None:
     classify("warm-up 预热 SD-WAN")
     rng = random.Random(2026)
     sizes = (("short", 50, args.n), ("typical", 300, args.n), ("long", 20_000, max(20, args.n // 20)))
-    print(f"{'size':<8} {'chars':>6} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'per s':>8}")
-    for name, length, n in sizes:
-        texts = [make_text(rng, length) for _ in range(n)]
-        p50, p99, rate = latency(classify, texts)
-        print(f"{name:<8} {length:>6} {n:>6} {p50:>8.2f} {p99:>8.2f} {rate:>8.0f}")
+    modes = (
+        ("classification", lambda t: classify(t, verify_questions=False)),
+        ("with verified questions (default)", classify),
+    )
+    for label, run in modes:
+        print(label)
+        print(f"  {'size':<8} {'chars':>6} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'per s':>8}")
+        for name, length, n in sizes:
+            count = n if label == "classification" else max(20, n // 5)
+            texts = [make_text(rng, length) for _ in range(count)]
+            p50, p99, rate = latency(run, texts)
+            print(f"  {name:<8} {length:>6} {count:>6} {p50:>8.2f} {p99:>8.2f} {rate:>8.0f}")
     texts = [make_text(rng, 300) for _ in range(200)]
     checkpoints = sorted({args.memory // 10, args.memory // 2, args.memory})
     print(f"memory (max RSS) over {args.memory:,} typical classifications:")
@@ -90,7 +97,7 @@ def main() -> None:
     print(f"  {0:>8,}: {rss_mb():7.1f} MB")
     for mark in checkpoints:
         while done < mark:
-            classify(texts[done % len(texts)])
+            classify(texts[done % len(texts)], verify_questions=False)
             done += 1
         print(f"  {done:>8,}: {rss_mb():7.1f} MB")
 

@@ -5,6 +5,7 @@ rulesets are built once per process (per knowledge directory) and reused by ever
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from pathlib import Path
@@ -12,12 +13,13 @@ from typing import Any, Mapping
 
 from . import escalation, foreign_investment, licence_coverage
 from .catalogue import Catalogue, load_catalogue
-from .errors import KnowledgeError
+from .errors import InputError, KnowledgeError
 from .facts import mention_facts, profile_facts, province_count_fact, share_facts
 from .findings import build_result
 from .inference import Engine
-from .profile import DEFAULT_MAX_CHARS, Profile, as_of_date, build_profile, check_text
-from .report import Result
+from .profile import DEFAULT_MAX_CHARS, Profile, answer_field, as_of_date, build_profile, check_text
+from .report import Question, Result
+from .requirements import Company, requirements_for
 from .rule_compiler import compile_stage
 from .schema import STAGES
 from .signals import Lexicon
@@ -45,15 +47,24 @@ class Classifier:
         return fact
 
     def classify(self, subject: str | Mapping[str, Any], as_of: dt.date | str | None = None,
-                 answers: Mapping[str, Any] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS) -> Result:
+                 answers: Mapping[str, Any] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS,
+                 requirements: bool = False, verify_questions: bool = True) -> Result:
         day = as_of_date(as_of)
+        result = self._classify_once(subject, day, answers or {}, max_chars, requirements)
+        if verify_questions and result.questions:
+            result = self._keep_questions_that_matter(subject, day, answers or {}, max_chars, requirements, result)
+        return result
+
+    def _profile(self, subject, answers, max_chars: int) -> tuple[Profile, dict[str, Any]]:
         if isinstance(subject, str) and not answers:
-            profile = Profile(description=check_text(subject, max_chars=max_chars))
-            input_data: dict[str, Any] = {"text": subject}
-        else:
-            data = {"description": subject} if isinstance(subject, str) else subject
-            profile = build_profile(data, self.kb, max_chars=max_chars, answers=answers)
-            input_data = {"profile": profile.stated()}
+            return Profile(description=check_text(subject, max_chars=max_chars)), {"text": subject}
+        data = {"description": subject} if isinstance(subject, str) else subject
+        profile = build_profile(data, self.kb, max_chars=max_chars, answers=answers)
+        return profile, {"profile": profile.stated()}
+
+    def _classify_once(self, subject, day: dt.date, answers: Mapping[str, Any], max_chars: int,
+                       with_requirements: bool) -> Result:
+        profile, input_data = self._profile(subject, answers, max_chars)
         mentions = self.lexicon.extract(profile.description)
         signal_inputs, evidence = mention_facts(mentions, self.lexicon.subject_mentions(profile.description, mentions))
         stated, overridden = profile_facts(profile)
@@ -68,7 +79,58 @@ class Classifier:
         if "foreign_share" not in overridden:  # a profile's share wins over the text's
             counted += share_facts(profile.description, self.kb.lexicon.share_patterns)
         store = self.engine.run(signal_inputs + counted + stated, day, providers, overridden)
-        return build_result(self.catalogue, store, evidence, input_data, day.isoformat())
+        result = build_result(self.catalogue, store, evidence, input_data, day.isoformat())
+        if with_requirements:
+            result = self._with_requirements(result, store, profile, day)
+        return result
+
+    def _with_requirements(self, result: Result, store, profile: Profile, day: dt.date) -> Result:
+        """Attach what each licence takes; facts its conditions still need become questions."""
+        shares = store.values("foreign_share")
+        company = Company(
+            registered_capital=profile.registered_capital, state_share=profile.state_share,
+            dishonest_listed=profile.dishonest_listed,
+            foreign_share=float(next(iter(shares))) if shares else None,
+            location=next(iter(store.values("location")), None),
+        )
+        scope = next(iter(store.values("coverage_scope")), None)
+        activities = frozenset(d.fact["name"] for d in store.of("activity"))
+        found = []
+        for business in result.businesses:
+            if business.code == "X-ICP-FILING":
+                scope_here = "single_province"
+            else:
+                scope_here = scope
+            found.append(requirements_for(self.catalogue, business.code, coverage_scope=scope_here,
+                                          items=tuple(i for i, _, _ in business.items), company=company, as_of=day,
+                                          activities=activities))
+        asked = {q.fact for q in result.questions}
+        extra = []
+        for name in sorted(set().union(*(r.unknown_facts() for r in found)) - asked):
+            spec = self.kb.facts.get(name)
+            if spec is not None and spec.question_zh:
+                codes = tuple(r.code for r in found if name in r.unknown_facts())
+                extra.append(Question(name, spec.question_zh, spec.question_en or "", spec.options, codes))
+        return dataclasses.replace(result, requirements=tuple(found), questions=result.questions + tuple(extra))
+
+    def _keep_questions_that_matter(self, subject, day, answers, max_chars, with_requirements, result) -> Result:
+        """Keep a question only if some answer to it changes the result (docassemble's 'what is still
+        needed', checked by running the engine with each probe answer from facts.yaml)."""
+        base = result.signature()
+        kept = []
+        for question in result.questions:
+            spec = self.kb.facts.get(question.fact)
+            probes = (spec.probe_values or spec.options) if spec else ()
+            field = answer_field(question.fact)
+            for value in probes:
+                try:
+                    probed = self._classify_once(subject, day, {**answers, field: value}, max_chars, with_requirements)
+                except InputError:
+                    continue
+                if probed.signature() != base:
+                    kept.append(question)
+                    break
+        return dataclasses.replace(result, questions=tuple(kept))
 
 
 @functools.lru_cache(maxsize=4)
@@ -82,11 +144,16 @@ def get_classifier(knowledge: Path | str | None = None) -> Classifier:
 
 def classify(subject: str | Mapping[str, Any], as_of: dt.date | str | None = None,
              answers: Mapping[str, Any] | None = None, *, knowledge: Path | str | None = None,
-             max_chars: int = DEFAULT_MAX_CHARS) -> Result:
+             max_chars: int = DEFAULT_MAX_CHARS, requirements: bool = False, verify_questions: bool = True) -> Result:
     """Classify a described service (text, or a profile mapping) as of a date (default today).
 
     ``answers`` are answers to the result's questions (fact name or profile field -> value); they are
-    merged into the profile and win over it. Raises ``InputError`` for input that cannot be classified
-    and ``KnowledgeError`` for a broken knowledge base.
+    merged into the profile and win over it. ``requirements=True`` attaches what each licence takes
+    and obliges (conditions judged for this company). Questions are only those whose answer would
+    change the result: each candidate is checked by re-running with its probe answers
+    (``verify_questions=False`` skips that check and returns every candidate, faster).
+    Raises ``InputError`` for input that cannot be classified and ``KnowledgeError`` for a broken
+    knowledge base.
     """
-    return get_classifier(knowledge).classify(subject, as_of, answers, max_chars=max_chars)
+    return get_classifier(knowledge).classify(subject, as_of, answers, max_chars=max_chars,
+                                              requirements=requirements, verify_questions=verify_questions)

@@ -79,6 +79,9 @@ def profile_facts(profile: Profile) -> tuple[list[dict], set[str]]:
         facts.append(_fact("foreign_share", profile.foreign_share))
     if profile.location is not None:
         facts.append(_fact("location", profile.location))
+    for name in ("registered_capital", "state_share", "dishonest_listed"):
+        if getattr(profile, name) is not None:
+            facts.append(_fact(name, getattr(profile, name)))
     if profile.licences_held is not None:
         facts.append(_fact("licences_held", len(profile.licences_held)))
         if any(h.code.startswith("A") for h in profile.licences_held):

@@ -58,7 +58,10 @@ def _rule_sources(catalogue: Catalogue, rule_ids) -> list[str]:
 
 def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[FactKey, list[Mention]],
                  input_data: dict, as_of: str) -> Result:
+    import datetime as dt
+
     kb = catalogue.kb
+    day = dt.date.fromisoformat(as_of)
     authorities: dict[str, set[str]] = {}
     for d in store.of("authority"):
         authorities.setdefault(d.fact["code"], set()).add(d.fact["value"])
@@ -66,7 +69,9 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[FactKey,
     by_code: dict[str, list] = {}
     for d in store.of("business"):
         code = d.fact["code"]
-        if code in catalogue and (code.startswith("X-") or len(catalogue.ancestors(code)) >= CATEGORY_DEPTH):
+        if code not in catalogue or not catalogue.in_force(code, day):
+            continue  # e.g. A12-4 before 2019-06-06: the catalogue had no such business
+        if code.startswith("X-") or len(catalogue.ancestors(code)) >= CATEGORY_DEPTH:
             by_code.setdefault(code, []).append(d)
     # A named parent (B24) is dropped when a more specific code (B24-1) was also found.
     for code in list(by_code):

@@ -201,4 +201,12 @@ def check_engine(kb: KnowledgeBase) -> list[Problem]:
                      for s in kb.foreign.prohibited_signals if s not in signals]
     if kb.provinces is not None:
         problems += _unknown_sources(kb, _file(kb, "provinces.yaml"), "provinces", kb.provinces.sources)
+    for entries in kb.requirements.values():
+        for entry in entries:
+            file = kb.requirement_files.get(entry.id, _file(kb, "requirements"))
+            problems += _unknown_sources(kb, file, entry.id, entry.sources)
+            problems += [Problem(file, entry.id, f"applies to unknown code {c!r}")
+                         for c in entry.applies_to.codes if c not in kb.entries]
+            if entry.valid_from and entry.valid_to and entry.valid_to <= entry.valid_from:
+                problems.append(Problem(file, entry.id, "valid_to must be after valid_from"))
     return problems

@@ -55,6 +55,8 @@ class KnowledgeBase:
     red_lines: dict[str, schema.RedLine] = field(default_factory=dict)
     foreign: schema.ForeignInvestmentFile | None = None
     provinces: schema.ProvincesFile | None = None
+    requirements: dict[str, tuple] = field(default_factory=dict)
+    requirement_files: dict[str, str] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         items = sum(len(e.licence_items) + len(e.subkinds) for e in self.entries.values())
@@ -68,6 +70,7 @@ class KnowledgeBase:
             "facts": len(self.facts),
             "rules": sum(len(r) for r in self.rules.values()),
             "red lines": len(self.red_lines),
+            "requirements": sum(len(v) for v in self.requirements.values()),
         }
 
 
@@ -220,6 +223,7 @@ def _read(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     foreign = reader.single(foreign_path, schema.ForeignInvestmentFile) if foreign_path.exists() else None
     provinces_path = root / "provinces.yaml"
     provinces = reader.single(provinces_path, schema.ProvincesFile) if provinces_path.exists() else None
+    requirements, requirement_files = _read_requirements(reader, root)
 
     if index is None:
         return None, reader.problems
@@ -239,6 +243,8 @@ def _read(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         red_lines=red_lines,
         foreign=foreign,
         provinces=provinces,
+        requirements=requirements,
+        requirement_files=requirement_files,
     )
     return kb, reader.problems
 
@@ -268,6 +274,27 @@ def _read_lexicon(reader: _Reader, root: Path) -> schema.LexiconFile:
         share_patterns.extend(part.share_patterns)
     return schema.LexiconFile(signals=tuple(signals), cues=tuple(cues), clause_breaks=tuple(breaks),
                               item_breaks=tuple(item_breaks), share_patterns=tuple(share_patterns))
+
+
+REQUIREMENT_LISTS = ("conditions", "materials", "steps", "obligations", "penalties")
+
+
+def _read_requirements(reader: _Reader, root: Path) -> tuple[dict[str, tuple], dict[str, str]]:
+    """Every ``requirements/*.yaml``, list by list; requirement ids are unique across files."""
+    merged: dict[str, list] = {name: [] for name in REQUIREMENT_LISTS}
+    files: dict[str, str] = {}
+    for path in sorted((root / "requirements").glob("*.yaml")):
+        part = reader.single(path, schema.RequirementsFile)
+        if part is None:
+            continue
+        for name in REQUIREMENT_LISTS:
+            for entry in getattr(part, name):
+                if entry.id in files:
+                    reader.problem(path, entry.id, f"duplicate requirement id (also in {files[entry.id]})")
+                    continue
+                files[entry.id] = _rel(root, path)
+                merged[name].append(entry)
+    return {name: tuple(entries) for name, entries in merged.items()}, files
 
 
 def _read_rules(reader: _Reader, root: Path) -> tuple[dict[str, tuple[schema.Rule, ...]], dict[str, str]]:

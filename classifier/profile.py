@@ -21,7 +21,8 @@ from .yaml_reader import parse_yaml
 
 DEFAULT_MAX_CHARS = 1_000_000
 PROFILE_FIELDS = ("description", "coverage", "cross_border", "customers", "foreign_share", "location",
-                  "own_platform", "licences_held", "commercial", "cross_border_operator")
+                  "own_platform", "licences_held", "commercial", "cross_border_operator", "registered_capital",
+                  "state_share", "dishonest_listed")
 
 
 class _Held(BaseModel):
@@ -42,6 +43,9 @@ class _ProfileModel(BaseModel):
     own_platform: bool | None = None
     commercial: bool | None = None
     licences_held: list[_Held] | None = None
+    registered_capital: float | None = Field(default=None, ge=0)
+    state_share: float | None = Field(default=None, ge=0, le=1)
+    dishonest_listed: bool | None = None
 
     @field_validator("customers", mode="before")
     @classmethod
@@ -70,6 +74,9 @@ class Profile:
     own_platform: bool | None = None
     commercial: bool | None = None
     licences_held: tuple[HeldLicence, ...] | None = None
+    registered_capital: float | None = None
+    state_share: float | None = None
+    dishonest_listed: bool | None = None
 
     @property
     def coverage_scope(self) -> str | None:
@@ -87,7 +94,7 @@ class Profile:
         elif self.provinces is not None:
             out["coverage"] = list(self.provinces)
         for name in ("cross_border", "cross_border_operator", "foreign_share", "location", "own_platform",
-                     "commercial"):
+                     "commercial", "registered_capital", "state_share", "dishonest_listed"):
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name)
         if self.customers is not None:
@@ -163,7 +170,7 @@ def build_profile(data: Mapping[str, Any], kb: KnowledgeBase, *, max_chars: int 
         raise InputError(f"a profile must be a mapping of facts, not {type(data).__name__}")
     merged = dict(data)
     for key, value in (answers or {}).items():
-        merged[_answer_field(key)] = value
+        merged[answer_field(key)] = value
     try:
         model = _ProfileModel.model_validate(merged)
     except ValidationError as exc:
@@ -185,14 +192,15 @@ def build_profile(data: Mapping[str, Any], kb: KnowledgeBase, *, max_chars: int 
         cross_border_operator=model.cross_border_operator,
         customers=tuple(model.customers) if model.customers is not None else None,
         foreign_share=model.foreign_share, location=(model.location or None), own_platform=model.own_platform,
-        commercial=model.commercial, licences_held=held,
+        commercial=model.commercial, licences_held=held, registered_capital=model.registered_capital,
+        state_share=model.state_share, dishonest_listed=model.dishonest_listed,
     )
 
 
 ANSWER_ALIASES = {"coverage_scope": "coverage"}
 
 
-def _answer_field(key: str) -> str:
+def answer_field(key: str) -> str:
     """Questions name facts; answers may use the fact name or the profile field."""
     return ANSWER_ALIASES.get(key, key)
 

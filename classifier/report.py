@@ -122,6 +122,15 @@ class Result:
     red_lines: tuple[RedLineFinding, ...]
     questions: tuple[Question, ...]
     trace: tuple[TraceEntry, ...] = field(repr=False, default=())
+    requirements: tuple = ()      # LicenceRequirements per business, when asked for
+
+    def signature(self) -> tuple:
+        """What a question's answer could change: codes and items, authorities, red lines, conditions."""
+        return (
+            tuple((b.code, b.authority, tuple(i for i, _, _ in b.items)) for b in self.businesses),
+            tuple((r.id, r.codes) for r in self.red_lines),
+            tuple((q.code, q.statuses()) for q in self.requirements),
+        )
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -143,6 +152,7 @@ class Result:
             "businesses": [b.to_dict() for b in self.businesses],
             "red_lines": [r.to_dict() for r in self.red_lines],
             "questions": [q.to_dict() for q in self.questions],
+            "requirements": [r.to_dict() for r in self.requirements],
             "trace": [t.to_dict() for t in self.trace],
         }
 

@@ -272,6 +272,7 @@ class FactSpec(Cited):
     options: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    probe_values: tuple[str | float | bool | list, ...] = ()   # answers tried to see if a question matters
 
     @model_validator(mode="after")
     def _shape(self) -> "FactSpec":
@@ -443,3 +444,74 @@ class Province(Strict):
 class ProvincesFile(Cited):
     nationwide: tuple[str, ...]
     provinces: tuple[Province, ...] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Requirements and obligations of each licence.
+
+
+class AppliesTo(Strict):
+    kinds: tuple[Literal["basic", "value_added", "regime"], ...] = ()
+    codes: tuple[str, ...] = ()
+    coverage: Literal["single_province", "multi_province"] | None = None
+
+
+class Check(Strict):
+    """How a condition is judged against the profile; exactly one form."""
+
+    fact: Literal["registered_capital", "state_share", "dishonest_listed"] | None = None
+    min: float | None = None
+    equals: bool | None = None
+    foreign_cap: bool | None = None
+
+    @model_validator(mode="after")
+    def _form(self) -> "Check":
+        if self.foreign_cap:
+            if self.fact is not None:
+                raise ValueError("foreign_cap stands alone")
+        elif self.fact is None or (self.min is None) == (self.equals is None):
+            raise ValueError("a check is {fact, min}, {fact, equals} or {foreign_cap: true}")
+        return self
+
+
+class Requirement(Cited):
+    id: str
+    applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    label_zh: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    basis: Literal["statutory", "practice"]
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    note: str | None = None
+
+
+class Prerequisite(Requirement):
+    """A condition for holding the licence, judged against the profile when it has a check."""
+
+    check: Check | None = None
+
+
+class Step(Requirement):
+    order: int = Field(ge=1)
+    duration: float | None = Field(default=None, ge=0)
+    unit: Literal["working_days", "days", "months"] | None = None
+    typical: bool = False
+
+
+class Obligation(Requirement):
+    when_zh: str | None = None
+    when_en: str | None = None
+
+
+class Penalty(Requirement):
+    article: str | None = None
+    amount_zh: str | None = None
+    amount_en: str | None = None
+
+
+class RequirementsFile(Strict):
+    conditions: tuple[Prerequisite, ...] = ()
+    materials: tuple[Requirement, ...] = ()
+    steps: tuple[Step, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+    penalties: tuple[Penalty, ...] = ()
