@@ -179,9 +179,13 @@ def _read_subject(text: str | None, file: Path | None, max_chars: int):
 @click.option("--trace/--no-trace", default=False, help="With --json: include the fired rules (default off).")
 @click.option("--max-chars", type=click.IntRange(1), default=1_000_000, show_default=True,
               help="Refuse longer descriptions.")
+@click.option("--report", "report", type=click.Choice(["md", "html"]), default=None,
+              help="Write a full report: per licence, conditions judged, materials, steps, obligations.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --report: write to this file instead of stdout.")
 @click.pass_obj
 def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, lang: str, as_of: str | None,
-             trace: bool, max_chars: int) -> None:
+             trace: bool, max_chars: int, report: str | None, output: Path | None) -> None:
     """Which licences a described service needs, and which red lines it crosses.
 
     TEXT is a description (zh/en); '-' reads text or a JSON profile from stdin; -f reads a profile.
@@ -190,14 +194,132 @@ def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, 
     from .report import render_text
 
     subject = _read_subject(text, file, max_chars)
-    result = run_classify(subject, as_of=as_of, knowledge=obj.knowledge, max_chars=max_chars)
-    if as_json:
+    result = run_classify(subject, as_of=as_of, knowledge=obj.knowledge, max_chars=max_chars,
+                          requirements=bool(report) or as_json)
+    if report:
+        _write_document(obj, result, report, output)
+    elif as_json:
         data = result.to_dict()
         if not trace:
             data["trace"] = []
         _emit_json(data)
     else:
         click.echo(render_text(result, lang))
+
+
+def _write_document(obj: _Context, result, kind: str, output: Path | None) -> None:
+    from .documents import render_html, render_markdown
+
+    text = (render_html if kind == "html" else render_markdown)(result, obj.catalogue())
+    if output is None:
+        click.echo(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            from .errors import InputError
+
+            raise InputError(f"cannot write {output}: {exc.strerror}") from None
+        click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("code")
+@click.option("--coverage", default=None, help="Provinces, comma-separated (北京,上海), or 'nationwide'.")
+@click.option("--foreign-share", type=click.FloatRange(0, 1), default=None, help="Foreign share, 0 to 1.")
+@click.option("--location", default=None, help="Where the company is registered (city or pilot zone).")
+@click.option("--registered-capital", type=click.FloatRange(0), default=None, help="Registered capital in RMB.")
+@click.option("--state-share", type=click.FloatRange(0, 1), default=None, help="State-owned share, 0 to 1.")
+@click.option("--as-of", "as_of", default=None, help="Answer for this date (YYYY-MM-DD); default today.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--report", "report", type=click.Choice(["md", "html"]), default=None, help="Write a document.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.pass_obj
+def requirements(obj: _Context, code: str, coverage: str | None, foreign_share: float | None, location: str | None,
+                 registered_capital: float | None, state_share: float | None, as_of: str | None, as_json: bool,
+                 report: str | None, output: Path | None) -> None:
+    """What the licence for CODE takes and obliges, judged for the company described by the options."""
+    from .classify import get_classifier
+    from .profile import as_of_date, resolve_provinces
+    from .requirements import Company, requirements_for
+
+    classifier = get_classifier(obj.knowledge)
+    catalogue = classifier.catalogue
+    entry = catalogue.entry(code)
+    day = as_of_date(as_of)
+    scope = None
+    if coverage:
+        provinces, nationwide = resolve_provinces(classifier.kb, [c.strip() for c in coverage.split(",")], "coverage")
+        scope = "multi_province" if nationwide or len(provinces or ()) >= 2 else "single_province"
+    company = Company(registered_capital=registered_capital, state_share=state_share, foreign_share=foreign_share,
+                      location=location)
+    found = requirements_for(catalogue, entry.code, coverage_scope=scope, company=company, as_of=day)
+    if as_json:
+        _emit_json(found.to_dict())
+        return
+    result = _single_licence_result(catalogue, entry, scope, found, day)
+    if report:
+        _write_document(obj, result, report, output)
+    else:
+        from .documents import render_markdown
+
+        click.echo(render_markdown(result, catalogue))
+
+
+def _single_licence_result(catalogue, entry, scope, found, day):
+    """A Result holding one licence, so `tlc requirements` shares the report templates."""
+    from .findings import _citations
+    from .report import Business, Result
+
+    authority = None
+    if entry.kind == "basic" or scope == "multi_province" or entry.code == "X-MVNO":
+        authority = "MIIT"
+    elif scope == "single_province" or entry.code == "X-ICP-FILING":
+        authority = "provincial"
+    business = Business(entry.code, entry.name_zh, entry.name_en, entry.kind, entry.class_, authority, (), (), (),
+                        entry.confidence, _citations(catalogue, entry.sources))
+    return Result(input={"text": f"{entry.code} {entry.name_zh}"}, as_of=day.isoformat(), businesses=(business,),
+                  red_lines=(), questions=(), requirements=(found,))
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True)
+@click.option("--as-of", "as_of", default=None, help="Answer for this date (YYYY-MM-DD); default today.")
+@click.option("--report", "report", type=click.Choice(["md", "html", "text"]), default="text", show_default=True)
+@click.pass_obj
+def interview(obj: _Context, text: str | None, lang: str, as_of: str | None, report: str) -> None:
+    """Ask the questions that would change the answer, one by one, then print the full report.
+
+    Works at a terminal and when piped: answers are read a line each from stdin.
+    """
+    from .classify import classify as run_classify
+    from .interview import run_interview
+
+    def classify_with(answers):
+        return run_classify(description, as_of=as_of, answers=answers or None, knowledge=obj.knowledge,
+                            requirements=True)
+
+    description = text if text is not None else click.prompt("描述您的业务 / Describe the service", type=str)
+    result = run_interview(classify_with, obj.catalogue(), lang, _ask, tell=lambda m: click.echo(m, err=True))
+    if report == "text":
+        from .report import render_text
+
+        click.echo(render_text(result, lang))
+    else:
+        _write_document(obj, result, report, None)
+
+
+def _ask(prompt: str, choices: tuple[str, ...] | None) -> str | None:
+    """One question at the terminal (or one line of piped input); empty or end of input skips it."""
+    click.echo(prompt, err=True)
+    if choices:
+        for number, choice in enumerate(choices, 1):
+            click.echo(f"  {number}) {choice}", err=True)
+    line = sys.stdin.readline()
+    if not line:
+        return None
+    return line.strip() or None
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -127,7 +127,7 @@ def decode_bytes(data: bytes, *, source: str = "input") -> str:
         raise InputError(f"{source} is not valid UTF-8 (byte {exc.start})") from None
 
 
-def _resolve_provinces(kb: KnowledgeBase, raw: list[str] | str | None, field: str) -> tuple[tuple[str, ...] | None, bool]:
+def resolve_provinces(kb: KnowledgeBase, raw: list[str] | str | None, field: str) -> tuple[tuple[str, ...] | None, bool]:
     if raw is None:
         return None, False
     if kb.provinces is None:
@@ -176,7 +176,7 @@ def build_profile(data: Mapping[str, Any], kb: KnowledgeBase, *, max_chars: int 
     except ValidationError as exc:
         raise InputError(f"invalid profile: {_format(exc)}") from None
     description = check_text(model.description, max_chars=max_chars, what="profile description")
-    provinces, nationwide = _resolve_provinces(kb, model.coverage, "coverage")
+    provinces, nationwide = resolve_provinces(kb, model.coverage, "coverage")
     held = None
     if model.licences_held is not None:
         held_list = []
@@ -184,7 +184,7 @@ def build_profile(data: Mapping[str, Any], kb: KnowledgeBase, *, max_chars: int 
             code = licence.code.strip().upper()
             if code not in kb.entries:
                 raise InputError(f"licences_held: unknown catalogue code {licence.code!r}")
-            h_provinces, h_nationwide = _resolve_provinces(kb, licence.coverage, f"licences_held.{code}.coverage")
+            h_provinces, h_nationwide = resolve_provinces(kb, licence.coverage, f"licences_held.{code}.coverage")
             held_list.append(HeldLicence(code, None if h_nationwide else h_provinces))
         held = tuple(held_list)
     return Profile(
