@@ -57,6 +57,7 @@ class Catalogue:
         self.kb = kb
         self.graph = build_graph(kb)
         self._escalations: dict[str, list[Relation]] = {}
+        self.rules_by_id = {rule.id: rule for rules in kb.rules.values() for rule in rules}
         self._items: dict[str, tuple[CatalogueEntry, LicenceItem]] = {
             item.id: (entry, item)
             for entry in kb.entries.values()

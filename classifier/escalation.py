@@ -27,7 +27,7 @@ def escalate(catalogue: Catalogue, store: FactStore, as_of: dt.date) -> None:
                 continue
             condition = next(d for d in store.of("activity") if d.fact["name"] == relation.when)
             target = catalogue.entry(relation.to)
-            fact = {"t": "business", "code": target.code, "item": "", "kind": target.kind}
+            fact = {"t": "business", "code": target.code, "kind": target.kind}
             supports = business.supports | condition.supports
             rule = relation_rule_id(relation)
             if store.add(fact, "businesses", rule, supports):

@@ -52,7 +52,7 @@ def _rules(derivations) -> tuple[str, ...]:
 
 
 def _rule_sources(catalogue: Catalogue, rule_ids) -> list[str]:
-    by_id = {r.id: r for rules in catalogue.kb.rules.values() for r in rules}
+    by_id = catalogue.rules_by_id
     return [s for rule_id in rule_ids if rule_id in by_id for s in by_id[rule_id].sources]
 
 
@@ -66,6 +66,9 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[FactKey,
     for d in store.of("authority"):
         authorities.setdefault(d.fact["code"], set()).add(d.fact["value"])
 
+    items_of: dict[str, set[str]] = {}
+    for d in store.of("item"):
+        items_of.setdefault(d.fact["code"], set()).add(d.fact["item"])
     by_code: dict[str, list] = {}
     for d in store.of("business"):
         code = d.fact["code"]
@@ -82,7 +85,7 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[FactKey,
     for code in sorted(by_code, key=lambda c: (c.startswith("X-"), c)):
         derivations = by_code[code]
         entry = catalogue.entry(code)
-        item_ids = sorted({d.fact["item"] for d in derivations if d.fact["item"]})
+        item_ids = sorted(items_of.get(code, ()))
         items = tuple((i, catalogue.item(i)[1].name_zh, catalogue.item(i)[1].name_en) for i in item_ids)
         found = authorities.get(code, set())
         authority = "MIIT" if "MIIT" in found else ("provincial" if found else None)

@@ -91,8 +91,11 @@ def check_foreign_investment(catalogue: Catalogue, store: FactStore, as_of: dt.d
         code = derived.fact["code"]
         if code in catalogue and catalogue.entry(code).kind != "regime" and len(catalogue.ancestors(code)) >= 2:
             businesses.setdefault(code, []).append(derived)
+    items_of: dict[str, set[str]] = {}
+    for derived in store.of("item"):
+        items_of.setdefault(derived.fact["code"], set()).add(derived.fact["item"])
     for code, derivations in businesses.items():
-        items = tuple(sorted({d.fact["item"] for d in derivations if d.fact["item"]}))
+        items = tuple(sorted(items_of.get(code, ())))
         decision = decide_cap(table, catalogue, code, items, zones, as_of, activities)
         if decision is None:
             continue

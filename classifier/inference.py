@@ -26,8 +26,12 @@ from .schema import Conclusion
 FactKey = tuple
 
 
+FID = "fid"  # each fact's number within its classification: provenance by lookup, not by content
+
+
 def fact_key(fact: dict) -> FactKey:
-    return tuple(sorted((k, v) for k, v in fact.items() if k != "sid"))
+    """The content of a fact (what makes two facts the same), without the engine's bookkeeping."""
+    return tuple(sorted((k, v) for k, v in fact.items() if k != "sid" and k != FID))
 
 
 @dataclass
@@ -57,11 +61,20 @@ class FactStore:
 
     def __init__(self, inputs: Iterable[dict]):
         self.facts: dict[FactKey, Derived] = {}
+        self.by_id: list[Derived] = []
         self.trace: list[Firing] = []
         for fact in inputs:
             fact = {k: value_text(v) for k, v in fact.items()}
             key = fact_key(fact)
-            self.facts.setdefault(key, Derived(fact, "input", None, frozenset({key})))
+            if key not in self.facts:
+                self._keep(key, fact, "input", None, frozenset({key}))
+
+    def _keep(self, key: FactKey, fact: dict, stage: str, rule: str | None, supports: frozenset) -> Derived:
+        fact[FID] = len(self.by_id)
+        derived = Derived(fact, stage, rule, supports)
+        self.facts[key] = derived
+        self.by_id.append(derived)
+        return derived
 
     def add(self, fact: dict, stage: str, rule: str, supports: frozenset) -> bool:
         key = fact_key(fact)
@@ -70,7 +83,7 @@ class FactStore:
             if known.rule is not None and rule not in known.also_by and rule != known.rule:
                 known.also_by.append(rule)
             return False
-        self.facts[key] = Derived(fact, stage, rule, supports)
+        self._keep(key, fact, stage, rule, supports)
         return True
 
     def of(self, kind: str) -> list[Derived]:
@@ -80,6 +93,9 @@ class FactStore:
         return {d.fact["value"] for d in self.of("fact") if d.fact.get("name") == name}
 
     def supports_of(self, fact: dict) -> frozenset:
+        fid = fact.get(FID)
+        if fid is not None:
+            return self.by_id[fid].supports
         known = self.facts.get(fact_key(fact))
         return known.supports if known else frozenset()
 
@@ -161,7 +177,7 @@ def _resolve(value, matched: dict[str, dict], named: dict[str, str]):
     return fact.get(attr) or None
 
 
-def _conclusion_fact(conclusion: Conclusion, matched: dict, named: dict) -> dict | None:
+def _conclusion_fact(conclusion: Conclusion, matched: dict, named: dict) -> dict | list[dict] | None:
     r = lambda v: _resolve(v, matched, named)  # noqa: E731
     subject = ""
     if conclusion.for_ is not None:
@@ -178,7 +194,10 @@ def _conclusion_fact(conclusion: Conclusion, matched: dict, named: dict) -> dict
         code = r(conclusion.business)
         if not code:
             return None
-        return {"t": "business", "code": code, "item": r(conclusion.item) or ""}
+        item = r(conclusion.item)
+        business = {"t": "business", "code": code}
+        # One business fact per code (so rules about the business fire once), items beside it.
+        return [business, {"t": "item", "code": code, "item": item}] if item else business
     if kind == "red_line":
         return {"t": "red_line", "name": conclusion.red_line, "code": subject}
     if kind == "authority":
@@ -190,22 +209,24 @@ def _apply(run: _Run, name: str, c) -> None:
     compiled = run.stage.rules[name]
     matched = {}
     for alias in compiled.aliases:
-        fact = dict(c._m[alias])
+        fact = c._m[alias]  # freshly decoded from JSON for this action: safe to trim in place
         fact.pop("sid", None)
         matched[alias] = fact
     supports = frozenset().union(*(run.store.supports_of(f) for f in matched.values()))
     concluded, new = [], []
+    produced = []
     for conclusion in compiled.rule.then:
         fact = _conclusion_fact(conclusion, matched, compiled.named)
-        if fact is None:
-            continue
+        if fact is not None:
+            produced.extend(fact if isinstance(fact, list) else (fact,))
+    for fact in produced:
         if fact["t"] == "fact" and fact["name"] in run.overridden:
             continue  # the profile states this fact; text-derived values yield to it
         fact = run.enrich(fact)
         added = run.store.add(fact, run.stage.stage, compiled.rule.id, supports)
         concluded.append(fact)
         new.append(added)
-        if added and run.stage.handles(fact, fact_key(fact)):
+        if added and run.stage.handles(fact, fact_key(fact)):  # fact now carries its fid
             c.assert_fact(dict(fact, sid=c.s.sid))
     run.store.trace.append(Firing(compiled.rule.id, run.stage.stage, tuple(matched.values()),
                                   tuple(concluded), tuple(new)))
@@ -244,10 +265,9 @@ class Engine:
         batch += [dict(d.fact, sid=sid) for key, d in store.facts.items() if stage.handles(d.fact, key)]
         self._host.runs[sid] = run
         try:
+            # Every action is wrapped (errors land in run.errors), so the state's swallowed
+            # 'exception' need not be read back; durable_rules' own errors raise from assert_facts.
             self._host.assert_facts(stage.ruleset, batch)
-            state = self._host.get_state(stage.ruleset, sid)
-            if state.get("exception"):
-                run.errors.append(str(state["exception"]))
         except EngineError:
             raise
         except Exception as exc:  # durable_rules' own errors (limits, duplicate-fact hash collisions)

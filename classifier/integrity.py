@@ -152,7 +152,7 @@ def check_engine(kb: KnowledgeBase) -> list[Problem]:
             file = kb.rule_files.get(rule.id, _file(kb, "rules"))
             problems += _unknown_sources(kb, file, rule.id, rule.sources)
             atoms = [a for part in rule.when.all for a in (part.any if hasattr(part, "any") else (part,))]
-            atoms += list(rule.when.none)
+            atoms += list(rule.when.none) + list(rule.when.exists)
             names = {a.as_ for a in atoms if a.as_}
             for atom in atoms:
                 if atom.signal is not None and atom.signal not in signals:

@@ -148,6 +148,9 @@ def _alternatives(rule: Rule) -> list[list[Atom]]:
 
 def _ctx_pattern(rule: Rule) -> dict | None:
     tests: list[dict] = []
+    for atom in rule.when.exists:
+        array, element = ctx_entry(atom)
+        tests.append({"$iany": {array: {"$i": element}}})
     for atom in rule.when.none:
         array, element = ctx_entry(atom)
         tests.append({"$iall": {array: {"$neq": {"$i": element}}}})

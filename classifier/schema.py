@@ -325,16 +325,20 @@ class AnyOf(Strict):
 
 
 class Condition(Strict):
+    """``all`` atoms join facts; ``exists`` and ``none`` ask whether something of an earlier stage is
+    (or is not) there at all, so a rule using only them fires once, not once per matching fact."""
+
     all: tuple[Atom | AnyOf, ...] = ()
+    exists: tuple[Atom, ...] = ()
     none: tuple[Atom, ...] = ()
 
     @model_validator(mode="after")
     def _not_empty(self) -> "Condition":
-        if not self.all and not self.none:
-            raise ValueError("a condition needs `all` or `none`")
-        for atom in self.none:
+        if not self.all and not self.none and not self.exists:
+            raise ValueError("a condition needs `all`, `exists` or `none`")
+        for atom in (*self.none, *self.exists):
             if atom.as_ is not None:
-                raise ValueError("a negated atom cannot be named with `as`")
+                raise ValueError("an `exists` or `none` atom cannot be named with `as`")
         return self
 
 
