@@ -322,6 +322,41 @@ def _ask(prompt: str, choices: tuple[str, ...] | None) -> str | None:
     return line.strip() or None
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "jsonl", "yaml", "txt"]), default=None,
+              help="Input format (default: from each file's extension; plain text otherwise).")
+@click.option("--text-column", default="text", show_default=True, help="CSV/TSV column (or JSONL key) with the text.")
+@click.option("--id-column", default="id", show_default=True, help="CSV/TSV column (or JSONL key) with the record id.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Write results: .jsonl (one tlc.result per record), .csv (summary), .html (report). Repeatable.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--fail-on", type=click.Choice(["prohibited", "basic_licence_required", "condition_unmet", "review"]),
+              default="basic_licence_required", show_default=True,
+              help="Exit 1 when any record has a red line at or above this severity.")
+@click.option("--strict", is_flag=True, help="A malformed record is fatal (exit 2) instead of skipped.")
+@click.option("--as-of", "as_of", default=None, help="Answer for this date (YYYY-MM-DD); default today.")
+@click.pass_obj
+def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: str, id_column: str,
+          outputs: tuple[Path, ...], workers: int, fail_on: str, strict: bool, as_of: str | None) -> None:
+    """Classify every record of FILES ('-' for stdin) and report those that cross a red line.
+
+    Exit 0 when clean, 1 when a record has a red line at or above --fail-on, 2 on bad input.
+    """
+    from .audit_run import run_audit
+
+    if obj.knowledge is not None:
+        import os
+
+        os.environ["TLC_KNOWLEDGE"] = str(obj.knowledge)  # worker processes read it
+    summary, failed = run_audit(files, fmt=fmt, text_column=text_column, id_column=id_column, outputs=outputs,
+                                workers=workers, fail_on=fail_on, strict=strict, as_of=as_of,
+                                catalogue=obj.catalogue())
+    click.echo(summary.line(), err=True)
+    if failed:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user-caused errors into one line and exit code 2."""
     try:
