@@ -182,7 +182,8 @@ def result_line(record: Record, result: Result) -> dict[str, Any]:
 def summary_row(record: Record, result: Result) -> dict[str, str]:
     worst = result.worst_severity() or ""
     return {"id": record.id, "codes": " ".join(result.codes), "red_lines": " ".join(result.red_line_ids),
-            "severity": worst, "source": record.source, "line": str(record.line)}
+            "severity": worst, "claims": " ".join(f"{c.check}:{c.claimed}" for c in result.claims),
+            "source": record.source, "line": str(record.line)}
 
 
 def iter_inputs(paths: Iterable[str], fmt: str | None, text_column: str, id_column: str,

@@ -19,7 +19,7 @@ from .catalogue import Catalogue
 from .errors import InputError
 
 CHUNK = 256
-CSV_FIELDS = ("id", "codes", "red_lines", "severity", "source", "line")
+CSV_FIELDS = ("id", "codes", "red_lines", "severity", "claims", "source", "line")
 
 
 class _Outputs:

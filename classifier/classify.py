@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from . import escalation, foreign_investment, licence_coverage
 from .catalogue import Catalogue, load_catalogue
+from .claims import check_claims
 from .errors import InputError, KnowledgeError
 from .facts import mention_facts, profile_facts, province_count_fact, share_facts
 from .findings import build_result
@@ -80,6 +81,10 @@ class Classifier:
             counted += share_facts(profile.description, self.kb.lexicon.share_patterns)
         store = self.engine.run(signal_inputs + counted + stated, day, providers, overridden)
         result = build_result(self.catalogue, store, evidence, input_data, day.isoformat())
+        claims = check_claims(self.catalogue, profile.description, mentions,
+                              next(iter(store.values("coverage_scope")), None))
+        if claims:
+            result = dataclasses.replace(result, claims=tuple(claims))
         if with_requirements:
             result = self._with_requirements(result, store, profile, day)
         return result

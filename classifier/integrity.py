@@ -201,6 +201,8 @@ def check_engine(kb: KnowledgeBase) -> list[Problem]:
                      for s in kb.foreign.prohibited_signals if s not in signals]
     if kb.provinces is not None:
         problems += _unknown_sources(kb, _file(kb, "provinces.yaml"), "provinces", kb.provinces.sources)
+    if kb.claims is not None:
+        problems += _unknown_sources(kb, _file(kb, "claims.yaml"), "claims", kb.claims.sources)
     for entries in kb.requirements.values():
         for entry in entries:
             file = kb.requirement_files.get(entry.id, _file(kb, "requirements"))

@@ -56,6 +56,7 @@ class KnowledgeBase:
     foreign: schema.ForeignInvestmentFile | None = None
     provinces: schema.ProvincesFile | None = None
     requirements: dict[str, tuple] = field(default_factory=dict)
+    claims: schema.ClaimsFile | None = None
     requirement_files: dict[str, str] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -224,6 +225,8 @@ def _read(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     provinces_path = root / "provinces.yaml"
     provinces = reader.single(provinces_path, schema.ProvincesFile) if provinces_path.exists() else None
     requirements, requirement_files = _read_requirements(reader, root)
+    claims_path = root / "claims.yaml"
+    claims = reader.single(claims_path, schema.ClaimsFile) if claims_path.exists() else None
 
     if index is None:
         return None, reader.problems
@@ -245,6 +248,7 @@ def _read(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         provinces=provinces,
         requirements=requirements,
         requirement_files=requirement_files,
+        claims=claims,
     )
     return kb, reader.problems
 

@@ -123,6 +123,7 @@ class Result:
     questions: tuple[Question, ...]
     trace: tuple[TraceEntry, ...] = field(repr=False, default=())
     requirements: tuple = ()      # LicenceRequirements per business, when asked for
+    claims: tuple = ()            # claims.ClaimFinding: licence claims in the text that do not hold
 
     def signature(self) -> tuple:
         """What a question's answer could change: codes and items, authorities, red lines, conditions."""
@@ -153,6 +154,7 @@ class Result:
             "red_lines": [r.to_dict() for r in self.red_lines],
             "questions": [q.to_dict() for q in self.questions],
             "requirements": [r.to_dict() for r in self.requirements],
+            "claims": [c.to_dict() for c in self.claims],
             "trace": [t.to_dict() for t in self.trace],
         }
 
@@ -203,6 +205,10 @@ def render_text(result: Result, lang: str = "both") -> str:
             if r.evidence:
                 out.append(f"      {line('依据', 'evidence')}: {_quote(r.evidence)}")
             out.append(f"      {line('出处', 'sources')}: {', '.join(c.id for c in r.citations)}")
+    if result.claims:
+        out += ["", line("许可声明不符：", "Licence claims that do not hold:")]
+        for claim in result.claims:
+            out.append(f"  ≠ {claim.claimed}: " + line(claim.message_zh, claim.message_en))
     if result.questions:
         out += ["", line("还需确认：", "Questions that would change the answer:")]
         for q in result.questions:

@@ -519,3 +519,25 @@ class RequirementsFile(Strict):
     steps: tuple[Step, ...] = ()
     obligations: tuple[Obligation, ...] = ()
     penalties: tuple[Penalty, ...] = ()
+
+
+class ClaimMessage(Strict):
+    zh: str
+    en: str
+
+
+class ClaimsFile(Cited):
+    window: int = Field(ge=1, le=200)
+    code_token: str
+    licence_number: str
+    icp_licence_number: str
+    messages: dict[Literal["code_name", "number_class", "coverage"], ClaimMessage]
+
+    @model_validator(mode="after")
+    def _patterns_compile(self) -> "ClaimsFile":
+        for name in ("code_token", "licence_number", "icp_licence_number"):
+            try:
+                re.compile(getattr(self, name).replace("{provinces}", "[京]"))
+            except re.error as exc:
+                raise ValueError(f"{name}: bad regular expression: {exc}") from None
+        return self

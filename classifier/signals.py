@@ -73,14 +73,20 @@ class Lexicon:
                 bucket = entries.setdefault(key, [])
                 if all(t.signal != signal.id for t in bucket):  # 中国联通 and 中國聯通 are one key
                     bucket.append(_Term(signal.id, len(key)))
-        for target in all_names(kb):
-            key = _key(target.name)
-            if len(key) < 2:
-                continue
-            entries.setdefault(key, []).append(_Term(LICENCE_NAME, len(key), target.code, target.item))
         for key, terms in entries.items():
             self.signals.add_word(key, (key, tuple(terms)))
         self.signals.make_automaton()
+
+        # Catalogue names are a layer of their own: "CDN加速" is both the service term and the name CDN.
+        self.names = ahocorasick.Automaton()
+        name_entries: dict[str, list[_Term]] = {}
+        for target in all_names(kb):
+            key = _key(target.name)
+            if len(key) >= 2:
+                name_entries.setdefault(key, []).append(_Term(LICENCE_NAME, len(key), target.code, target.item))
+        for key, terms in name_entries.items():
+            self.names.add_word(key, (key, tuple(terms)))
+        self.names.make_automaton()
 
         # Provinces are a layer of their own: 浙江省内 is both a province and 省内 (a limit).
         self.places = ahocorasick.Automaton()
@@ -158,9 +164,14 @@ class Lexicon:
         cues_by_clause: dict[int, list] = {}
         for cue in self._longest_first(self._raw(self.cues, text)):
             cues_by_clause.setdefault(bisect.bisect_right(breaks[0], cue[0]), []).append(cue)
-        found = self._longest_first(self._raw(self.signals, text)) + self._longest_first(self._raw(self.places, text))
+        names = self._longest_first(self._raw(self.names, text))
+        terms = [m for m in self._longest_first(self._raw(self.signals, text))
+                 if not any(n[0] <= m[0] and m[1] <= n[1] and (n[1] - n[0]) > (m[1] - m[0]) for n in names)]
+        # A name inside a longer term still counts (CDN in CDN加速); a term inside a longer name defers
+        # to the name (呼叫中心 in 第二类增值电信业务中的呼叫中心业务 is the licence, not a second signal).
+        found = terms + names + self._longest_first(self._raw(self.places, text))
         mentions = []
-        for start, end, _, terms in sorted(found):
+        for start, end, _, terms in sorted(found, key=lambda m: (m[0], m[1])):
             cues = cues_by_clause.get(bisect.bisect_right(breaks[0], start), ())
             scope = self._scope(start, end, cues, breaks) if cues else "asserted"
             o_start, o_end = norm.span(start, end)
