@@ -357,6 +357,24 @@ def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: s
         sys.exit(1)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.pass_obj
+def serve(obj: _Context, host: str, port: int, workers: int) -> None:
+    """Serve the HTTP API and the web page (docs at /docs, OpenAPI at /openapi.json)."""
+    import os
+
+    import uvicorn
+
+    if obj.knowledge is not None:
+        os.environ["TLC_KNOWLEDGE"] = str(obj.knowledge)
+    obj.catalogue()  # a broken knowledge base fails here, with one line, not in every worker
+    uvicorn.run("classifier.api:app_factory", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user-caused errors into one line and exit code 2."""
     try:

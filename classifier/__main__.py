@@ -1,0 +1,4 @@
+"""`python -m classifier …` is `tlc …`."""
+from .cli import main
+
+main()
