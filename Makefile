@@ -30,6 +30,7 @@ demo: $(STAMP)
 	$(BIN)/tlc classify -f examples/idc-foreign.json --as-of 2024-01-01
 	$(BIN)/tlc classify -f examples/idc-foreign.json --as-of 2025-01-01
 	@mkdir -p out
+	-$(BIN)/tlc audit examples/audit-sample.csv --text-column description -o out/audit.csv -o out/audit.html
 	$(BIN)/tlc catalogue graph --format svg -o out/catalogue.svg
 	$(BIN)/tlc catalogue graph --format dot > out/catalogue.dot
 

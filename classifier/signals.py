@@ -181,10 +181,11 @@ class Lexicon:
         return mentions
 
     @staticmethod
-    def subject_mentions(original: str, mentions: list[Mention], window: int = 2) -> list[Mention]:
+    def subject_mentions(original: str, mentions: list[Mention], window: int = 0) -> list[Mention]:
         """Mentions that open the text (after at most ``window`` characters): its subject.
 
-        "中国联通国际MPLS VPN：…" describes 中国联通's own service; "租用中国联通的专线" does not.
+        "中国联通国际MPLS VPN：…" describes 中国联通's own service; "租用中国联通的专线" and
+        "向中国电信采购带宽…" (one character before the name) do not.
         """
         lead = len(original) - len(original.lstrip())
         return [m for m in mentions if m.start <= lead + window and m.scope == "asserted"]

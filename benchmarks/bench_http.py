@@ -1,0 +1,106 @@
+"""HTTP load on loopback: a bounded Python client against `tlc serve`.
+
+    python benchmarks/bench_http.py --workers 2 --concurrency 8 --requests 4000
+Prints throughput, p50/p99 latency, errors, and the server's RSS before and after. Traffic goes to
+127.0.0.1 only; the loop is bounded by --requests and stops by itself.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_classify import make_text  # noqa: E402
+
+
+def rss_mb(pid: int) -> float:
+    """RSS of a process and its children (uvicorn workers), from /proc."""
+    total = 0
+    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--verify-questions", action="store_true", help="the default classify (slower)")
+    args = parser.parse_args()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "classifier", "serve", "--port", str(port), "--workers",
+                               str(args.workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(1.0)
+        before = rss_mb(server.pid)
+        rng = random.Random(11)
+        bodies = [json.dumps({"text": make_text(rng, 300), "verify_questions": args.verify_questions}).encode()
+                  for _ in range(200)]
+        latencies, errors, lock = [], [0], threading.Lock()
+        per_thread = args.requests // args.concurrency
+
+        def client(offset: int) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            for i in range(per_thread):
+                body = bodies[(offset * per_thread + i) % len(bodies)]
+                started = time.perf_counter()
+                try:
+                    conn.request("POST", "/v1/classify", body=body, headers={"Content-Type": "application/json"})
+                    response = conn.getresponse()
+                    response.read()
+                    ok = response.status == 200
+                except (OSError, http.client.HTTPException):
+                    ok = False
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                took = time.perf_counter() - started
+                with lock:
+                    latencies.append(took)
+                    errors[0] += 0 if ok else 1
+
+        began = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(args.concurrency)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        total = time.perf_counter() - began
+        after = rss_mb(server.pid)
+        latencies.sort()
+        p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+        print(f"workers={args.workers} concurrency={args.concurrency} requests={len(latencies)} "
+              f"verify_questions={args.verify_questions}")
+        print(f"  {len(latencies) / total:.0f} req/s, p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, errors {errors[0]}")
+        print(f"  server RSS before {before:.0f} MB, after {after:.0f} MB")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
