@@ -48,6 +48,16 @@ def test_csv_with_all_three_outputs_and_exit_1(capsys, tmp_path, csv_input):
     assert html.count("<tr data-codes") == 4 and "<mark" in html and "consumer_circumvention" in html
 
 
+def test_claims_appear_in_every_output(capsys, tmp_path):
+    path = tmp_path / "in.txt"
+    path.write_text("我司持有B11 ISP牌照，为写字楼提供宽带接入\n", encoding="utf-8")
+    run_cli(capsys, "audit", str(path), "-o", str(tmp_path / "o.csv"), "-o", str(tmp_path / "o.html"),
+            "-o", str(tmp_path / "o.jsonl"))
+    assert list(_summary(tmp_path / "o.csv").values())[0]["claims"] == "code_name:B11"
+    assert "claim_mismatch" in (tmp_path / "o.html").read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "o.jsonl").read_text(encoding="utf-8"))["claims"][0]["actual"] == "B14"
+
+
 def test_fail_on_threshold(capsys, tmp_path):
     path = tmp_path / "in.txt"
     path.write_text("为企业客户提供SD-WAN组网服务，仅限境内\n提供CDN加速服务\n", encoding="utf-8")
