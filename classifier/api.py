@@ -24,24 +24,27 @@ MAX_AUDIT_RECORDS = int(os.environ.get("TLC_MAX_AUDIT_RECORDS", 500))
 SEVERITY = Literal["prohibited", "basic_licence_required", "condition_unmet", "review"]
 
 
-class ClassifyRequest(BaseModel):
-    """Either `text` or `profile` (a mapping with `description` and any known facts)."""
+class _TextOrProfile(BaseModel):
+    """Either `text` or `profile` (a mapping with `description` and any known facts), not both."""
 
     model_config = ConfigDict(extra="forbid")
     text: str | None = Field(default=None, max_length=MAX_BODY)
     profile: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _one_subject(self):
+        if (self.text is None) == (self.profile is None):
+            raise ValueError("give exactly one of `text` or `profile`")
+        return self
+
+
+class ClassifyRequest(_TextOrProfile):
     answers: dict[str, Any] | None = None
     as_of: dt.date | None = None
     lang: Literal["zh", "en", "both"] = "both"
     requirements: bool = False
     verify_questions: bool = True
     trace: bool = False
-
-    @model_validator(mode="after")
-    def _one_subject(self) -> "ClassifyRequest":
-        if (self.text is None) == (self.profile is None):
-            raise ValueError("give exactly one of `text` or `profile`")
-        return self
 
 
 class ErrorResponse(BaseModel):
@@ -53,17 +56,8 @@ class ErrorResponse(BaseModel):
 ERRORS = {status: {"model": ErrorResponse} for status in (404, 413, 422)}
 
 
-class AuditRecord(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AuditRecord(_TextOrProfile):
     id: str | None = Field(default=None, max_length=200)
-    text: str | None = None
-    profile: dict[str, Any] | None = None
-
-    @model_validator(mode="after")
-    def _one_subject(self) -> "AuditRecord":
-        if (self.text is None) == (self.profile is None):
-            raise ValueError("give exactly one of `text` or `profile`")
-        return self
 
 
 class AuditRequest(BaseModel):

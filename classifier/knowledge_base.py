@@ -283,6 +283,15 @@ def _read_lexicon(reader: _Reader, root: Path) -> schema.LexiconFile:
 REQUIREMENT_LISTS = ("conditions", "materials", "steps", "obligations", "penalties")
 
 
+def _register(reader: _Reader, root: Path, path: Path, files: dict[str, str], entry_id: str, what: str) -> bool:
+    """Record where ``entry_id`` is defined; a second definition is a problem and is not used."""
+    if entry_id in files:
+        reader.problem(path, entry_id, f"duplicate {what} id (also in {files[entry_id]})")
+        return False
+    files[entry_id] = _rel(root, path)
+    return True
+
+
 def _read_requirements(reader: _Reader, root: Path) -> tuple[dict[str, tuple], dict[str, str]]:
     """Every ``requirements/*.yaml``, list by list; requirement ids are unique across files."""
     merged: dict[str, list] = {name: [] for name in REQUIREMENT_LISTS}
@@ -293,11 +302,8 @@ def _read_requirements(reader: _Reader, root: Path) -> tuple[dict[str, tuple], d
             continue
         for name in REQUIREMENT_LISTS:
             for entry in getattr(part, name):
-                if entry.id in files:
-                    reader.problem(path, entry.id, f"duplicate requirement id (also in {files[entry.id]})")
-                    continue
-                files[entry.id] = _rel(root, path)
-                merged[name].append(entry)
+                if _register(reader, root, path, files, entry.id, "requirement"):
+                    merged[name].append(entry)
     return {name: tuple(entries) for name, entries in merged.items()}, files
 
 
@@ -315,11 +321,8 @@ def _read_rules(reader: _Reader, root: Path) -> tuple[dict[str, tuple[schema.Rul
             reader.problem(path, None, f"`stage` must be one of {', '.join(schema.STAGES)}")
             continue
         for rule in reader.entries(path, "rules", schema.Rule, "id", data={"rules": data.get("rules")}):
-            if rule.id in files:
-                reader.problem(path, rule.id, f"duplicate rule id (also in {files[rule.id]})")
-                continue
-            files[rule.id] = _rel(root, path)
-            by_stage[stage].append(rule)
+            if _register(reader, root, path, files, rule.id, "rule"):
+                by_stage[stage].append(rule)
     return {stage: tuple(rules) for stage, rules in by_stage.items()}, files
 
 
