@@ -128,6 +128,12 @@ def check_relations(kb: KnowledgeBase) -> list[Problem]:
                 problems.append(Problem(relations_file, label, "escalates_to must lead to a basic service"))
     for cycle in nx.simple_cycles(escalations):
         problems.append(Problem(relations_file, cycle[0], f"escalation cycle: {' -> '.join(cycle)}"))
+    activities = {c.activity for rules in kb.rules.values() for r in rules for c in r.then if c.activity}
+    if activities:  # a catalogue without rules has nothing to check `when` against
+        for rel in kb.relations:
+            if rel.type == "escalates_to" and rel.when not in activities:
+                problems.append(Problem(relations_file, f"{rel.from_} {rel.type} {rel.to}",
+                                        f"`when: {rel.when}` is no activity any rule concludes"))
     return problems
 
 

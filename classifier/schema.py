@@ -167,13 +167,6 @@ class NamesFile(Strict):
 
 
 RELATION_TYPES = ("confused_with", "escalates_to", "commonly_with")
-ESCALATION_FACTS = (
-    "cross_border",
-    "resells_operator_resources",
-    "builds_own_network",
-    "pstn_voice",
-    "consumer_circumvention",
-)
 
 
 class Relation(Cited):
@@ -191,8 +184,8 @@ class Relation(Cited):
         if self.from_ == self.to:
             raise ValueError("a relation joins two different codes")
         if self.type == "escalates_to":
-            if self.when not in ESCALATION_FACTS:
-                raise ValueError(f"escalates_to needs `when`, one of {', '.join(ESCALATION_FACTS)}")
+            if not self.when:
+                raise ValueError("escalates_to needs `when`: the activity that turns `from` into `to`")
         elif self.when is not None:
             raise ValueError("`when` is for escalates_to relations only")
         return self

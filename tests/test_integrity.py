@@ -145,3 +145,12 @@ def test_missing_knowledge_directory(capsys, tmp_path):
     code, _, err = run_cli(capsys, "--knowledge", str(tmp_path / "none"), "catalogue", "show", "B13")
     assert code == 2
     assert err.startswith("tlc: error: knowledge base is invalid") and "not found" in err
+
+
+def test_escalation_condition_must_be_an_activity_the_rules_conclude(knowledge_copy):
+    def bad(data):
+        data["relations"].append({"type": "escalates_to", "from": "B12", "to": "A14-1", "when": "teleportation",
+                                  "note_zh": "x", "note_en": "x", "sources": ["P1"]})
+
+    _edit(knowledge_copy / "relations.yaml", bad)
+    assert any("`when: teleportation` is no activity any rule concludes" in m for m in _messages(knowledge_copy))
