@@ -73,3 +73,26 @@ def test_many_classifications_leave_no_engine_state_behind():
     for i in range(300):
         classify(SENTENCES[i % len(SENTENCES)] * (1 + i % 3))
     assert classifier.engine._host.runs == {}
+
+
+PLAIN = [  # service sentences with no negation, self-use, partner or vendor words
+    "提供服务器托管和机柜租用。", "提供云服务器和对象存储。", "提供CDN加速服务。", "为企业客户提供SD-WAN组网服务。",
+    "提供宽带上网服务。", "平台支持第三方商家入驻交易。", "提供视频会议服务。", "企业邮箱托管服务。",
+    "呼叫中心外包服务，服务国内消费者。", "提供域名解析服务。", "用户付费订阅资讯内容。", "提供短信群发平台。",
+]
+
+
+def _covered(code, codes, catalogue):
+    return code in codes or any(code in catalogue.ancestors(other) for other in codes)
+
+
+@given(st.lists(st.sampled_from(PLAIN), min_size=1, max_size=4), st.sampled_from(PLAIN))
+@SETTINGS
+def test_adding_a_plain_service_sentence_never_removes_a_business(sentences, extra):
+    from classifier.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    before = set(classify("".join(sentences), verify_questions=False).codes) - {"X-ICP-FILING"}
+    after = set(classify("".join(sentences) + extra, verify_questions=False).codes)
+    lost = [code for code in before if not _covered(code, after, catalogue)]
+    assert not lost, f"adding {extra!r} removed {lost}"
