@@ -183,9 +183,10 @@ def _read_subject(text: str | None, file: Path | None, max_chars: int):
               help="Write a full report: per licence, conditions judged, materials, steps, obligations.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --report: write to this file instead of stdout.")
+@click.option("--why", is_flag=True, help="Show the rules behind each business and red line.")
 @click.pass_obj
 def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, lang: str, as_of: str | None,
-             trace: bool, max_chars: int, report: str | None, output: Path | None) -> None:
+             trace: bool, max_chars: int, report: str | None, output: Path | None, why: bool) -> None:
     """Which licences a described service needs, and which red lines it crosses.
 
     TEXT is a description (zh/en); '-' reads text or a JSON profile from stdin; -f reads a profile.
@@ -204,7 +205,23 @@ def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, 
             data["trace"] = []
         _emit_json(data)
     else:
-        click.echo(render_text(result, lang))
+        click.echo(render_text(result, lang, obj.catalogue().rules_by_id if why else None))
+
+
+@cli.command()
+@click.argument("text")
+@click.pass_obj
+def signals(obj: _Context, text: str) -> None:
+    """Show what the lexicon finds in TEXT: each term, its signal, its scope (for lexicon editors)."""
+    from .signals import load_lexicon
+
+    lexicon = load_lexicon(obj.knowledge)
+    mentions = lexicon.extract(text)
+    if not mentions:
+        click.echo("no signals")
+    for m in mentions:
+        extra = f" -> {m.code}" + (f" [{m.item}]" if m.item else "") if m.code else ""
+        click.echo(f"{m.start:>5}-{m.end:<5} {m.text!r:<24} {m.signal:<22} {m.scope}{extra}")
 
 
 def _write_document(obj: _Context, result, kind: str, output: Path | None) -> None:

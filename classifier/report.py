@@ -159,6 +159,13 @@ class Result:
         }
 
 
+MECHANISMS = (  # conclusions drawn from data tables between the rule passes, not by a YAML rule
+    ("relation.", "escalates_to edge of the catalogue graph (knowledge/relations.yaml)"),
+    ("foreign_investment.", "foreign-ownership cap table (knowledge/foreign_investment.yaml)"),
+    ("licences_held.", "licences the profile says are held"),
+)
+
+
 def _quote(evidence: tuple[Evidence, ...], limit: int = 4) -> str:
     shown = []
     for e in evidence[:limit]:
@@ -167,9 +174,23 @@ def _quote(evidence: tuple[Evidence, ...], limit: int = 4) -> str:
     return " ".join(shown) + more
 
 
-def render_text(result: Result, lang: str = "both") -> str:
-    """The result for a person at a terminal: zh, en or both."""
+def render_text(result: Result, lang: str = "both", rules: dict | None = None) -> str:
+    """The result for a person at a terminal: zh, en or both. With ``rules`` (rule id -> Rule) each
+    business and red line also shows the rules that concluded it, with their descriptions and sources."""
     zh, en = lang in ("zh", "both"), lang in ("en", "both")
+
+    def why(rule_ids) -> list[str]:
+        if rules is None:
+            return []
+        lines = []
+        for rule_id in rule_ids:
+            rule = rules.get(rule_id)
+            if rule is not None:
+                text = f"{rule.description} ({', '.join(rule.sources)})"
+            else:
+                text = next((label for prefix, label in MECHANISMS if rule_id.startswith(prefix)), "")
+            lines.append(f"      ← {rule_id}: {text}")
+        return lines
 
     def line(text_zh: str, text_en: str) -> str:
         return " / ".join(t for t, on in ((text_zh, zh), (text_en, en)) if on)
@@ -188,6 +209,7 @@ def render_text(result: Result, lang: str = "both") -> str:
                 out.append(f"      {item_id}  {line(item_zh, item_en)}")
             if b.evidence:
                 out.append(f"      {line('依据', 'evidence')}: {_quote(b.evidence)}")
+            out += why(b.rules)
     else:
         out.append(line("未发现需要电信业务经营许可的业务。", "No business that needs a telecom licence was found."))
     if result.red_lines:
@@ -205,6 +227,7 @@ def render_text(result: Result, lang: str = "both") -> str:
             if r.evidence:
                 out.append(f"      {line('依据', 'evidence')}: {_quote(r.evidence)}")
             out.append(f"      {line('出处', 'sources')}: {', '.join(c.id for c in r.citations)}")
+            out += why(r.rules)
     if result.claims:
         out += ["", line("许可声明不符：", "Licence claims that do not hold:")]
         for claim in result.claims:

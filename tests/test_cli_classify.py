@@ -70,3 +70,18 @@ def test_as_of_changes_the_answer_where_a_pilot_applies(capsys):
     _, after, _ = run_cli(capsys, "classify", "-f", str(path), "--json", "--as-of", "2025-01-01")
     assert "foreign_ownership_over_cap" in {r["id"] for r in json.loads(before)["red_lines"]}
     assert "foreign_ownership_over_cap" not in {r["id"] for r in json.loads(after)["red_lines"]}
+
+
+def test_why_shows_the_rules_with_their_sources(capsys):
+    code, out, _ = run_cli(capsys, "classify", "--why", "--lang", "en", "我们为外贸企业提供中国与新加坡之间的跨境SD-WAN组网")
+    assert code == 0
+    assert "← biz.a14_4.cross_border_data:" in out and "(SEED-002, S-2013, N32)" in out
+    assert "← relation.B13.escalates_to.A14-4: escalates_to edge of the catalogue graph" in out
+    assert "← redline.cross_border_connectivity:" in out
+
+
+def test_signals_command_shows_terms_signals_and_scopes(capsys):
+    code, out, _ = run_cli(capsys, "signals", "不提供跨境专线，经营范围：第二类增值电信业务中的因特网接入服务业务")
+    assert code == 0
+    assert "geo.cross_border       negated" in out and "licence.name           asserted -> B14" in out
+    assert run_cli(capsys, "signals", "hello")[1].strip() == "no signals"
