@@ -129,7 +129,8 @@ def judge(catalogue: Catalogue, condition: Prerequisite, code: str, items: tuple
             zh, en = f"{value:.0%}，要求≥{check.min:.0%}", f"{value:.0%}, needs ≥ {check.min:.0%}"
         return Judged(condition, "met" if ok else "not_met", zh, en)
     ok = value == check.equals
-    return Judged(condition, "met" if ok else "not_met", f"{check.fact} = {value}", f"{check.fact} = {value}")
+    return Judged(condition, "met" if ok else "not_met", f"{check.fact}：{'是' if value else '否'}",
+                  f"{check.fact}: {'yes' if value else 'no'}")
 
 
 def requirements_for(catalogue: Catalogue, code: str, *, coverage_scope: str | None = None, items: tuple[str, ...] = (),
@@ -143,7 +144,9 @@ def requirements_for(catalogue: Catalogue, code: str, *, coverage_scope: str | N
     def select(name: str) -> list:
         return [r for r in lists.get(name, ()) if applies(catalogue, r, entry.code, coverage_scope, day)]
 
-    conditions = tuple(judge(catalogue, c, entry.code, items, company, day, activities) for c in select("conditions"))
+    # The law first, then what licensing offices ask for in practice (each group in file order).
+    ordered = sorted(select("conditions"), key=lambda c: c.basis != "statutory")
+    conditions = tuple(judge(catalogue, c, entry.code, items, company, day, activities) for c in ordered)
     steps = tuple(sorted(select("steps"), key=lambda s: (s.order, s.id)))
     return LicenceRequirements(entry.code, coverage_scope, day, conditions, tuple(select("materials")), steps,
                                tuple(select("obligations")), tuple(select("penalties")))

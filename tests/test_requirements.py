@@ -96,3 +96,9 @@ def test_dated_entries_come_and_go(catalogue):
     ids = lambda day: _ids(requirements_for(catalogue, "B13", coverage_scope="multi_province", as_of=day))
     assert "vats.fite.experience" in ids(dt.date(2021, 1, 1))
     assert "vats.fite.experience" not in ids(dt.date(2023, 1, 1))
+
+
+def test_statutory_conditions_come_before_practice(catalogue):
+    found = requirements_for(catalogue, "B13", coverage_scope="multi_province", as_of=TODAY)
+    bases = [j.condition.basis for j in found.conditions]
+    assert bases == sorted(bases, key=lambda b: b != "statutory") and "practice" in bases
