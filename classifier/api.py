@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .errors import InputError, TlcError, UnknownCodeError
+from .errors import TlcError, UnknownCodeError
 
 MAX_BODY = int(os.environ.get("TLC_MAX_BODY", 1_000_000))
 MAX_AUDIT_RECORDS = int(os.environ.get("TLC_MAX_AUDIT_RECORDS", 500))

@@ -10,9 +10,7 @@ import csv
 import itertools
 import json
 import sys
-import tempfile
 from multiprocessing import get_context
-from pathlib import Path
 
 from .audit import Record, Skipped, Summary, classify_record, iter_inputs, result_line, severity_at_least, summary_row
 from .catalogue import Catalogue

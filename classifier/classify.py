@@ -39,6 +39,15 @@ class Classifier:
         stages = [compile_stage(stage, kb.rules.get(stage, ())) for stage in STAGES]
         self.engine = Engine(stages, self._enrich)
 
+    def authority_for(self, code: str, coverage_scope: str | None, day: dt.date) -> str | None:
+        """Who grants ``code`` at this coverage, by the findings rules themselves (for `tlc requirements`)."""
+        facts = [self._enrich({"t": "business", "code": code})]
+        if coverage_scope:
+            facts.append({"t": "fact", "name": "coverage_scope", "value": coverage_scope})
+        store = self.engine.run(facts, day, {}, set())
+        found = {d.fact["value"] for d in store.of("authority") if d.fact["code"] == code}
+        return "MIIT" if "MIIT" in found else ("provincial" if found else None)
+
     def _enrich(self, fact: dict) -> dict:
         """Business facts carry their catalogue kind, which findings rules test."""
         if fact.get("t") == "business":
@@ -102,11 +111,7 @@ class Classifier:
         activities = frozenset(d.fact["name"] for d in store.of("activity"))
         found = []
         for business in result.businesses:
-            if business.code == "X-ICP-FILING":
-                scope_here = "single_province"
-            else:
-                scope_here = scope
-            found.append(requirements_for(self.catalogue, business.code, coverage_scope=scope_here,
+            found.append(requirements_for(self.catalogue, business.code, coverage_scope=scope,
                                           items=tuple(i for i, _, _ in business.items), company=company, as_of=day,
                                           activities=activities))
         asked = {q.fact for q in result.questions}

@@ -151,10 +151,7 @@ def _read_subject(text: str | None, file: Path | None, max_chars: int):
             raise InputError(f"cannot read {file}: {exc.strerror}") from None
         if len(raw) > max_chars * 4:
             raise InputError(f"{file} is {len(raw):,} bytes; the limit is {max_chars:,} characters")
-        document = parse_profile_document(decode_bytes(raw, source=str(file)), source=str(file))
-        if isinstance(document, str):
-            return document
-        return document
+        return parse_profile_document(decode_bytes(raw, source=str(file)), source=str(file))
     if text is None:
         raise InputError("nothing to classify: give TEXT, '-' for stdin, or -f PROFILE")
     if text == "-":
@@ -274,7 +271,7 @@ def requirements(obj: _Context, code: str, coverage: str | None, foreign_share: 
     if as_json:
         _emit_json(found.to_dict())
         return
-    result = _single_licence_result(catalogue, entry, scope, found, day)
+    result = _single_licence_result(catalogue, entry, classifier.authority_for(entry.code, scope, day), found, day)
     if report:
         _write_document(obj, result, report, output)
     else:
@@ -283,16 +280,11 @@ def requirements(obj: _Context, code: str, coverage: str | None, foreign_share: 
         click.echo(render_markdown(result, catalogue))
 
 
-def _single_licence_result(catalogue, entry, scope, found, day):
+def _single_licence_result(catalogue, entry, authority, found, day):
     """A Result holding one licence, so `tlc requirements` shares the report templates."""
     from .findings import _citations
     from .report import Business, Result
 
-    authority = None
-    if entry.kind == "basic" or scope == "multi_province" or entry.code == "X-MVNO":
-        authority = "MIIT"
-    elif scope == "single_province" or entry.code == "X-ICP-FILING":
-        authority = "provincial"
     business = Business(entry.code, entry.name_zh, entry.name_en, entry.kind, entry.class_, authority, (), (), (),
                         entry.confidence, _citations(catalogue, entry.sources))
     return Result(input={"text": f"{entry.code} {entry.name_zh}"}, as_of=day.isoformat(), businesses=(business,),

@@ -153,7 +153,7 @@ def check_engine(kb: KnowledgeBase) -> list[Problem]:
     provided = {"foreign_invested", "foreign_cap_exceeded", "location_needed", "licence_gap", "coverage_gap",
                 "basic_operator", "licences_held", "foreign_share", "location", "provinces_mentioned"}
     facts = set(kb.facts) | derived_facts | provided
-    for stage, rules in kb.rules.items():
+    for rules in kb.rules.values():
         for rule in rules:
             file = kb.rule_files.get(rule.id, _file(kb, "rules"))
             problems += _unknown_sources(kb, file, rule.id, rule.sources)
@@ -203,8 +203,6 @@ def check_engine(kb: KnowledgeBase) -> list[Problem]:
             problems += [Problem(file, cap.id, f"unknown code or item {c!r}") for c in cap.codes
                          if c not in kb.entries and c not in items]
             problems += [Problem(file, cap.id, f"unknown zone {z!r}") for z in cap.zones if z not in zones]
-        problems += [Problem(file, "prohibited_signals", f"unknown signal {s!r}")
-                     for s in kb.foreign.prohibited_signals if s not in signals]
     if kb.provinces is not None:
         problems += _unknown_sources(kb, _file(kb, "provinces.yaml"), "provinces", kb.provinces.sources)
     if kb.claims is not None:

@@ -12,18 +12,18 @@ from .catalogue import Catalogue
 from .inference import FactStore
 from .profile import Profile
 
-NOT_LICENSABLE = ("X-ICP-FILING", "X-NEW-SERVICE")
-
-
 def check_licences_held(catalogue: Catalogue, profile: Profile, store: FactStore, as_of: dt.date) -> None:
     if profile.licences_held is None:
         return
     seen: set[str] = set()
     for derived in store.of("business"):
         code = derived.fact["code"]
-        if code in seen or code in NOT_LICENSABLE or code not in catalogue:
+        if code in seen or code not in catalogue:
             continue
         seen.add(code)
+        entry = catalogue.entry(code)
+        if entry.kind == "regime" and entry.treated_as is None:
+            continue  # a filing (备案), not a licence: nothing to hold
         if not code.startswith("X-") and len(catalogue.ancestors(code)) < 2:
             continue
         # Held: the code itself, an ancestor or descendant of it, or — for a basic operator — a basic

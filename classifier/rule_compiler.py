@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass, field
 
 from .errors import KnowledgeError
-from .schema import AnyOf, Atom, Rule
+from .schema import Atom, Rule
 
 MAX_SIBLINGS = 400      # durable_rules hangs at 512 tests under one node
 MAX_RULES = 1000        # durable_rules refuses 4096; throughput falls well before that

@@ -428,7 +428,6 @@ class Cap(Cited):
 class ForeignInvestmentFile(Strict):
     zones: tuple[Zone, ...]
     caps: tuple[Cap, ...]
-    prohibited_signals: tuple[str, ...] = ()
 
 
 class Province(Strict):

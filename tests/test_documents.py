@@ -68,6 +68,11 @@ def test_cli_report_and_requirements(capsys, tmp_path):
     code, out, _ = run_cli(capsys, "requirements", "B13", "--coverage", "北京,上海", "--foreign-share", "0.3",
                            "--location", "杭州", "--registered-capital", "20000000", "--as-of", "2025-06-01")
     assert code == 0 and "## B13" in out and "✔" in out
+    assert "Authority: 工业和信息化部 / MIIT" in out  # two provinces, by the authority rules themselves
+    code, out, _ = run_cli(capsys, "requirements", "B13", "--coverage", "广东")
+    assert "Authority: 省级通信管理局" in out
+    code, out, _ = run_cli(capsys, "requirements", "X-ICP-FILING")
+    assert "Authority: 省级通信管理局" in out
     code, out, err = run_cli(capsys, "requirements", "B99")
     assert code == 2 and "unknown catalogue code" in err
     code, out, err = run_cli(capsys, "requirements", "B13", "--coverage", "火星")
