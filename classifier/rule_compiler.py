@@ -105,6 +105,8 @@ class CompiledStage:
     rules: dict[str, CompiledRule]
     signatures: frozenset[frozenset[tuple[str, str]]]
     counts: dict[str, int] = field(default_factory=dict)
+    # ctx array -> the elements some test of this stage looks for: the only ones worth sending
+    ctx_vocabulary: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Index the signatures by their attribute names: a fact is then checked with one set lookup
@@ -144,6 +146,10 @@ def _alternatives(rule: Rule) -> list[list[Atom]]:
     if len(combos) > MAX_EXPANSION:
         raise KnowledgeError(f"`any` groups expand into more than {MAX_EXPANSION} alternatives", entry=rule.id)
     return [list(c) for c in combos]
+
+
+def _ctx_elements(rule: Rule) -> list[tuple[str, str]]:
+    return [ctx_entry(atom) for atom in (*rule.when.exists, *rule.when.none)]
 
 
 def _ctx_pattern(rule: Rule) -> dict | None:
@@ -196,6 +202,10 @@ def compile_stage(stage: str, rules: tuple[Rule, ...], *, salt: str = "") -> Com
                 raise KnowledgeError("a rule needs at least one condition", entry=rule.id)
             definition[name] = {"all": patterns, "run": name}
             compiled[name] = CompiledRule(rule, name, aliases, named)
+    vocabulary: dict[str, set[str]] = {}
+    for rule in rules:
+        for array, element in _ctx_elements(rule):
+            vocabulary.setdefault(array, set()).add(element)
     widest = max((len(v) for v in siblings.values()), default=0)
     if widest > MAX_SIBLINGS:
         raise KnowledgeError(
@@ -211,4 +221,5 @@ def compile_stage(stage: str, rules: tuple[Rule, ...], *, salt: str = "") -> Com
         rules=compiled,
         signatures=frozenset(signatures),
         counts={"rules": len(definition), "widest_node": widest},
+        ctx_vocabulary={array: frozenset(elements) for array, elements in vocabulary.items()},
     )
