@@ -57,6 +57,7 @@ class Catalogue:
         self.kb = kb
         self.graph = build_graph(kb)
         self._escalations: dict[str, list[Relation]] = {}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
         self.rules_by_id = {rule.id: rule for rules in kb.rules.values() for rule in rules}
         self._items: dict[str, tuple[CatalogueEntry, LicenceItem]] = {
             item.id: (entry, item)
@@ -73,6 +74,9 @@ class Catalogue:
 
     def entry(self, code: str) -> CatalogueEntry:
         """The entry for ``code``; an unknown code raises with the nearest known codes."""
+        entry = self.kb.entries.get(code)
+        if entry is not None:  # the engine's own codes: exact already
+            return entry
         key = code.strip().upper() if code.strip().upper() in self.kb.entries else code.strip()
         try:
             return self.kb.entries[key]
@@ -99,13 +103,16 @@ class Catalogue:
         return [v for _, v, k in self.graph.out_edges(code, keys=True) if k == HIERARCHY]
 
     def ancestors(self, code: str) -> list[str]:
-        """Ancestors from the root down, not including ``code``."""
-        chain = []
-        parent = self.entry(code).parent
-        while parent is not None:
-            chain.append(parent)
-            parent = self.kb.entries[parent].parent
-        return chain[::-1]
+        """Ancestors from the root down, not including ``code`` (remembered: the catalogue is read-only)."""
+        known = self._ancestors.get(code)
+        if known is None:
+            chain = []
+            parent = self.entry(code).parent
+            while parent is not None:
+                chain.append(parent)
+                parent = self.kb.entries[parent].parent
+            known = self._ancestors[code] = tuple(reversed(chain))
+        return list(known)
 
     def class_of(self, code: str) -> str | None:
         """'first' or 'second' (第一类/第二类), or None for the roots and the X- regimes."""

@@ -28,7 +28,7 @@ def mention_facts(mentions: list[Mention], subjects: list[Mention] = ()) -> tupl
 
     for mention in [*mentions, *(dataclasses.replace(m, scope="subject") for m in subjects)]:
         fact = signal_fact(mention)
-        key = fact_key({k: value_text(v) for k, v in fact.items()})
+        key = fact_key(fact)  # every value is already a string
         if key not in evidence:
             facts.append(fact)
         evidence[key].append(mention)

@@ -21,7 +21,7 @@ import durable_rules_engine
 from durable import engine as durable_engine
 
 from .errors import EngineError
-from .rule_compiler import CTX_RULE, SENTINEL, CompiledStage, date_number, value_text
+from .rule_compiler import CTX_FIELDS, CTX_RULE, SENTINEL, CompiledStage, date_number, value_text
 from .schema import Conclusion
 
 FactKey = tuple
@@ -32,7 +32,9 @@ FID = "fid"  # each fact's number within its classification: provenance by looku
 
 def fact_key(fact: dict) -> FactKey:
     """The content of a fact (what makes two facts the same), without the engine's bookkeeping."""
-    return tuple(sorted((k, v) for k, v in fact.items() if k != "sid" and k != FID))
+    if FID in fact or "sid" in fact:
+        fact = {k: v for k, v in fact.items() if k != "sid" and k != FID}
+    return tuple(sorted(fact.items()))
 
 
 @dataclass
@@ -57,15 +59,43 @@ class Firing:
     new: tuple[bool, ...]
 
 
+def _ctx_entries(fact: dict) -> tuple[tuple[str, str], ...]:
+    """(ctx array, element) pairs that record ``fact`` in the snapshot (see ``rule_compiler.ctx_entry``)."""
+    kind = fact.get("t")
+    if kind == "signal":
+        return ((CTX_FIELDS["signal"], f"{fact['name']}@{fact['scope']}"),)
+    if kind == "fact":
+        return ((CTX_FIELDS["fact"], f"{fact['name']}={fact['value']}"), (CTX_FIELDS["fact_known"], fact["name"]))
+    if kind == "activity":
+        return ((CTX_FIELDS["activity"], fact["name"]),)
+    if kind == "business":
+        return ((CTX_FIELDS["business"], fact["code"]), (CTX_FIELDS["business_kind"], fact["kind"]))
+    if kind == "red_line":
+        return ((CTX_FIELDS["red_line"], fact["name"]),)
+    return ()
+
+
+CTX_ARRAYS = tuple(CTX_FIELDS.values())
+
+
 class FactStore:
-    """Every fact of one classification, inputs and derived, in order, keyed by content."""
+    """Every fact of one classification, inputs and derived, in order, keyed by content.
+
+    Facts are only ever added, so the views the engine reads on every pass (facts by kind, the ctx
+    arrays) are kept up to date as facts arrive instead of being rebuilt from all facts each time.
+    """
 
     def __init__(self, inputs: Iterable[dict]):
         self.facts: dict[FactKey, Derived] = {}
         self.by_id: list[Derived] = []
         self.trace: list[Firing] = []
+        self._by_kind: dict[str, list[Derived]] = {}
+        self._ctx: dict[str, set[str]] = {array: set() for array in CTX_ARRAYS}
         for fact in inputs:
-            fact = {k: value_text(v) for k, v in fact.items()}
+            if not all(type(v) is str for v in fact.values()):
+                fact = {k: value_text(v) for k, v in fact.items()}
+            else:
+                fact = dict(fact)  # the store numbers its facts (fid): never the caller's dicts
             key = fact_key(fact)
             if key not in self.facts:
                 self._keep(key, fact, "input", None, frozenset({key}))
@@ -75,10 +105,15 @@ class FactStore:
         derived = Derived(fact, stage, rule, supports)
         self.facts[key] = derived
         self.by_id.append(derived)
+        self._by_kind.setdefault(fact.get("t"), []).append(derived)
+        for array, element in _ctx_entries(fact):
+            self._ctx[array].add(element)
         return derived
 
-    def add(self, fact: dict, stage: str, rule: str, supports: frozenset) -> bool:
-        key = fact_key(fact)
+    def add(self, fact: dict, stage: str, rule: str, supports: frozenset, key: FactKey | None = None) -> bool:
+        """Keep ``fact`` unless known (``key``: its ``fact_key``, when the caller has it); True if new."""
+        if key is None:
+            key = fact_key(fact)
         known = self.facts.get(key)
         if known is not None:
             if known.rule is not None and rule not in known.also_by and rule != known.rule:
@@ -88,7 +123,7 @@ class FactStore:
         return True
 
     def of(self, kind: str) -> list[Derived]:
-        return [d for d in self.facts.values() if d.fact.get("t") == kind]
+        return list(self._by_kind.get(kind, ()))
 
     def values(self, name: str) -> set[str]:
         return {d.fact["value"] for d in self.of("fact") if d.fact.get("name") == name}
@@ -107,25 +142,10 @@ class FactStore:
         elements are written: a test of presence or absence of ``x`` gives the same answer on the
         filtered array, and the fact the Rete parses, and every firing's message, stays small.
         """
-        arrays: dict[str, set[str]] = {k: {SENTINEL} for k in
-                                       ("signals", "facts", "known", "activities", "businesses", "kinds", "red_lines")}
-        for derived in self.facts.values():
-            f = derived.fact
-            kind = f.get("t")
-            if kind == "signal":
-                arrays["signals"].add(f"{f['name']}@{f['scope']}")
-            elif kind == "fact":
-                arrays["facts"].add(f"{f['name']}={f['value']}")
-                arrays["known"].add(f["name"])
-            elif kind == "activity":
-                arrays["activities"].add(f["name"])
-            elif kind == "business":
-                arrays["businesses"].add(f["code"])
-                arrays["kinds"].add(f["kind"])
-            elif kind == "red_line":
-                arrays["red_lines"].add(f["name"])
-        if vocabulary is not None:
-            arrays = {k: (v & vocabulary.get(k, frozenset())) | {SENTINEL} for k, v in arrays.items()}
+        if vocabulary is None:
+            arrays = {k: v | {SENTINEL} for k, v in self._ctx.items()}
+        else:
+            arrays = {k: (v & vocabulary.get(k, frozenset())) | {SENTINEL} for k, v in self._ctx.items()}
         ctx = {k: sorted(v) for k, v in arrays.items()}
         ctx.update(t="ctx", as_of=date_number(as_of))
         return ctx
@@ -174,7 +194,7 @@ def _resolve(value, matched: dict[str, dict], named: dict[str, str]):
     return fact.get(attr) or None
 
 
-def _conclusion_fact(conclusion: Conclusion, matched: dict, named: dict) -> dict | list[dict] | None:
+def _conclusion_fact(kind: str, conclusion: Conclusion, matched: dict, named: dict) -> dict | list[dict] | None:
     r = lambda v: _resolve(v, matched, named)  # noqa: E731
     subject = ""
     if conclusion.for_ is not None:
@@ -182,7 +202,6 @@ def _conclusion_fact(conclusion: Conclusion, matched: dict, named: dict) -> dict
         if fact is None:
             raise EngineError(f"`for: {conclusion.for_}` names no matched atom")
         subject = fact.get("code") or fact.get("value") or ""
-    kind = conclusion.kind
     if kind == "fact":
         return {"t": "fact", "name": conclusion.fact, "value": value_text(r(conclusion.value))}
     if kind == "activity":
@@ -205,27 +224,34 @@ def _conclusion_fact(conclusion: Conclusion, matched: dict, named: dict) -> dict
 def _apply(run: _Run, name: str, message: dict) -> list[dict]:
     """Interpret rule ``name``'s conclusions for one match; returns the new facts the pass must see."""
     compiled = run.stage.rules[name]
-    matched = {alias: message[alias] for alias in compiled.aliases}
-    for fact in matched.values():
-        fact.pop("sid", None)  # freshly decoded from JSON for this action: safe to trim in place
-    supports = frozenset().union(*(run.store.supports_of(f) for f in matched.values()))
-    concluded, new, chained = [], [], []
+    store = run.store
+    matched = {}
+    for alias in compiled.aliases:
+        fact = message[alias]  # freshly decoded from JSON for this action: safe to trim in place
+        fact.pop("sid", None)
+        matched[alias] = fact
+    if len(matched) == 1:
+        supports = store.supports_of(fact)
+    else:
+        supports = frozenset().union(*(store.supports_of(f) for f in matched.values()))
     produced = []
-    for conclusion in compiled.rule.then:
-        fact = _conclusion_fact(conclusion, matched, compiled.named)
+    for kind, conclusion in compiled.conclusions:
+        fact = _conclusion_fact(kind, conclusion, matched, compiled.named)
         if fact is not None:
             produced.extend(fact if isinstance(fact, list) else (fact,))
+    concluded, new, chained = [], [], []
+    rule_id, stage = compiled.rule.id, run.stage
     for fact in produced:
         if fact["t"] == "fact" and fact["name"] in run.overridden:
             continue  # the profile states this fact; text-derived values yield to it
         fact = run.enrich(fact)
-        added = run.store.add(fact, run.stage.stage, compiled.rule.id, supports)
+        key = fact_key(fact)
+        added = store.add(fact, stage.stage, rule_id, supports, key)
         concluded.append(fact)
         new.append(added)
-        if added and run.stage.handles(fact, fact_key(fact)):  # fact now carries its fid
+        if added and stage.handles(fact, key):
             chained.append(fact)
-    run.store.trace.append(Firing(compiled.rule.id, run.stage.stage, tuple(matched.values()),
-                                  tuple(concluded), tuple(new)))
+    store.trace.append(Firing(rule_id, stage.stage, tuple(matched.values()), tuple(concluded), tuple(new)))
     return chained
 
 
@@ -235,8 +261,7 @@ Provider = Callable[[FactStore, dt.date], None]
 _OK, _NOT_HANDLED, _OBSERVED = 0, 1, 2
 
 
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per call
 
 
 class Engine:
@@ -292,8 +317,10 @@ class Engine:
         batch += [dict(d.fact, sid=sid) for key, d in store.facts.items() if stage.handles(d.fact, key)]
         self._live.add(sid)
         clean = False
+        chained_json: list[str] = []
         try:
-            code, state = durable_rules_engine.assert_facts(handle, _dumps(batch))
+            batch_json = _dumps(batch)
+            code, state = durable_rules_engine.assert_facts(handle, batch_json)
             _check(code, stage, batch)
             pending = durable_rules_engine.start_action_for_state(handle, state)
             pending = pending[1] if pending else None
@@ -308,12 +335,14 @@ class Engine:
                         raise EngineError(f"a rule action failed in stage {stage.stage}, rule {name}: "
                                           f"{type(exc).__name__}: {exc}") from exc
                     for fact in chained:
-                        fact = dict(fact, sid=sid)
-                        code, _ = durable_rules_engine.assert_fact(handle, _dumps(fact))
+                        fact_json = _dumps(dict(fact, sid=sid))
+                        code, _ = durable_rules_engine.assert_fact(handle, fact_json)
                         _check(code, stage, fact)
-                        batch.append(fact)
+                        chained_json.append(fact_json)
                 pending = durable_rules_engine.complete_and_start_action(handle, state)
-            durable_rules_engine.retract_facts(handle, _dumps(batch))
+            durable_rules_engine.retract_facts(handle, batch_json)
+            if chained_json:
+                durable_rules_engine.retract_facts(handle, "[" + ",".join(chained_json) + "]")
             clean = durable_rules_engine.get_facts(handle, sid) == "[]"
         except EngineError:
             raise

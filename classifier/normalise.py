@@ -46,29 +46,26 @@ class NormalisedText:
 
     def __init__(self, original: str):
         self.original = original
-        chars: list[str] = []
-        origin: list[int] = []
-        for index, char in enumerate(original):
-            folded = _fold(char)
-            if len(folded) == 1:
-                chars.append(folded)
-                origin.append(index)
-            else:
-                for out in folded:
-                    chars.append(out)
-                    origin.append(index)
-        folded_text = "".join(chars)
+        folded_text = "".join(map(_fold, original))
+        # Folding never empties a character, so equal lengths mean every character folded to one.
+        if len(folded_text) == len(original):
+            origin: list[int] | range = range(len(original))
+        else:
+            origin = [index for index, char in enumerate(original) for _ in _fold(char)]
         simplified = to_simplified(folded_text) if not folded_text.isascii() else folded_text
-        if simplified != folded_text:
-            origin = _realign(folded_text, simplified, origin)
+        if len(simplified) != len(folded_text):  # OpenCC changed a phrase's length (網際網路 -> 互联网)
+            origin = _realign(folded_text, simplified, list(origin))
         self.text = simplified
         self._origin = origin
 
     def positions_of(self, characters: frozenset[str]) -> list[int]:
         """Normalised positions whose original character is one of ``characters`` (sorted)."""
+        original = self.original
+        if isinstance(self._origin, range):
+            return [index for index, char in enumerate(original) if char in characters]
         first: dict[int, int] = {}
         for position, source in enumerate(self._origin):
-            if source not in first and self.original[source] in characters:
+            if source not in first and original[source] in characters:
                 first[source] = position
         return sorted(first.values())
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
+import re
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping
 
@@ -105,6 +105,10 @@ class Profile:
         return out
 
 
+# Unicode categories Cc (C0 and C1 controls) and Cs (surrogates), less the newline, return and tab.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def check_text(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, what: str = "text") -> str:
     """Refuse empty, oversized or binary-looking text with a message that says which."""
     if not isinstance(text, str):
@@ -113,7 +117,7 @@ def check_text(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, what: str = "te
         raise InputError(f"empty {what}: describe the service to classify")
     if len(text) > max_chars:
         raise InputError(f"{what} is {len(text):,} characters; the limit is {max_chars:,} (raise max_chars to allow more)")
-    controls = sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\r\t")
+    controls = len(_CONTROLS.findall(text))
     if "\x00" in text or controls > max(8, len(text) // 50):
         raise InputError(f"{what} looks like binary data, not a description")
     return text

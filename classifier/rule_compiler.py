@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass, field
 
 from .errors import KnowledgeError
-from .schema import Atom, Rule
+from .schema import Atom, Conclusion, Rule
 
 MAX_SIBLINGS = 400      # durable_rules hangs at 512 tests under one node
 MAX_RULES = 1000        # durable_rules refuses 4096; throughput falls well before that
@@ -95,6 +95,7 @@ class CompiledRule:
     name: str                               # durable rule name (unique within the ruleset)
     aliases: dict[str, Atom]                # durable alias -> positive atom
     named: dict[str, str]                   # `as` name in YAML -> durable alias
+    conclusions: tuple[tuple[str, Conclusion], ...] = ()  # (kind, conclusion): the kind worked out once
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ def compile_stage(stage: str, rules: tuple[Rule, ...], *, salt: str = "") -> Com
             if not patterns:
                 raise KnowledgeError("a rule needs at least one condition", entry=rule.id)
             definition[name] = {"all": patterns, "run": name}
-            compiled[name] = CompiledRule(rule, name, aliases, named)
+            compiled[name] = CompiledRule(rule, name, aliases, named, tuple((c.kind, c) for c in rule.then))
     vocabulary: dict[str, set[str]] = {}
     for rule in rules:
         for array, element in _ctx_elements(rule):

@@ -24,6 +24,7 @@ def test_bad_profiles_are_refused_with_the_reason(profile, message):
 @pytest.mark.parametrize("text,message", [
     ("", "empty text"), ("  \n\t ", "empty text"), ("abc\x00def", "binary"),
     ("\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f", "binary"),
+    ("ok" + "\x85\x9f\x7f" * 4, "binary"),  # C1 controls and DEL count as binary too
 ])
 def test_bad_text_is_refused(text, message):
     with pytest.raises(InputError, match=message):
