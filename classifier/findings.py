@@ -5,6 +5,8 @@ back into the user's own words (signal mentions with their spans) or the profile
 """
 from __future__ import annotations
 
+import weakref
+
 from .catalogue import Catalogue
 from .inference import FactKey, FactStore
 from .report import Business, Citation, Evidence, Question, RedLineFinding, Result, TraceEntry, SEVERITIES
@@ -32,6 +34,21 @@ def _evidence(store: FactStore, supports: frozenset, mentions: dict[FactKey, lis
 
 
 def _citations(catalogue: Catalogue, source_ids) -> tuple[Citation, ...]:
+    source_ids = tuple(source_ids)
+    cited = _CITED.setdefault(catalogue, {})
+    known = cited.get(source_ids)
+    if known is None:
+        if len(cited) >= 4096:
+            cited.clear()
+        known = cited[source_ids] = _cite(catalogue, source_ids)
+    return known
+
+
+# The same few source lists recur in every result: resolved once per catalogue (and forgotten with it).
+_CITED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _cite(catalogue: Catalogue, source_ids: tuple[str, ...]) -> tuple[Citation, ...]:
     out, seen = [], set()
     for source_id in source_ids:
         if source_id in seen or source_id not in catalogue.kb.sources:

@@ -262,6 +262,7 @@ _OK, _NOT_HANDLED, _OBSERVED = 0, 1, 2
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per call
+_decode = json.JSONDecoder().raw_decode  # durable_rules' messages have no surrounding whitespace to strip
 
 
 class Engine:
@@ -314,7 +315,8 @@ class Engine:
         sid = self._parked.pop(stage.ruleset, None) or f"s{next(self._sids)}"
         run = _Run(stage, store, self.enrich, overridden)
         batch = [dict(store.ctx(as_of, stage.ctx_vocabulary), sid=sid)]
-        batch += [dict(d.fact, sid=sid) for key, d in store.facts.items() if stage.handles(d.fact, key)]
+        handles = stage.handles
+        batch += [dict(d.fact, sid=sid) for key, d in store.facts.items() if handles(d.fact, key)]
         self._live.add(sid)
         clean = False
         chained_json: list[str] = []
@@ -325,7 +327,7 @@ class Engine:
             pending = durable_rules_engine.start_action_for_state(handle, state)
             pending = pending[1] if pending else None
             while pending:
-                name, message = next(iter(json.loads(pending).items()))
+                name, message = next(iter(_decode(pending)[0].items()))
                 if name != CTX_RULE:
                     try:
                         chained = _apply(run, name, message)

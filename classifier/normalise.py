@@ -62,7 +62,7 @@ class NormalisedText:
         """Normalised positions whose original character is one of ``characters`` (sorted)."""
         original = self.original
         if isinstance(self._origin, range):
-            return [index for index, char in enumerate(original) if char in characters]
+            return [match.start() for match in _any_of(characters).finditer(original)]
         first: dict[int, int] = {}
         for position, source in enumerate(self._origin):
             if source not in first and original[source] in characters:
@@ -78,6 +78,12 @@ class NormalisedText:
         if start >= end:
             return (self._origin[start] if start < len(self._origin) else len(self.original),) * 2
         return self._origin[start], self._origin[end - 1] + 1
+
+
+@functools.lru_cache(maxsize=64)
+def _any_of(characters: frozenset[str]) -> re.Pattern:
+    """A pattern matching any one of ``characters`` (the lexicon has two sets of clause breaks)."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(characters)) + "]" if characters else "(?!)")
 
 
 @functools.lru_cache(maxsize=65536)

@@ -52,8 +52,23 @@ def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _needs_boundary(term: str) -> bool:
-    return bool(term) and (_is_word_char(term[0]) or _is_word_char(term[-1]))
+def _inside_longer(match: tuple, spans: list[tuple]) -> bool:
+    """Is ``match`` within a strictly longer one of ``spans`` (sorted, non-overlapping)?
+
+    Only the last span starting at or before the match can contain it, so one bisection decides.
+    """
+    index = bisect.bisect_right(spans, (match[0], float("inf"))) - 1
+    if index < 0:
+        return False
+    start, end = spans[index][0], spans[index][1]
+    return start <= match[0] and match[1] <= end and (end - start) > (match[1] - match[0])
+
+
+def _add(automaton, key: str, payload: tuple) -> None:
+    """Store ``key`` with its payload and whether each end needs a word boundary (worked out once)."""
+    left = bool(key) and _is_word_char(key[0])
+    right = bool(key) and _is_word_char(key[-1])
+    automaton.add_word(key, (key, payload, left, right))
 
 
 def _key(term: str) -> str:
@@ -74,7 +89,7 @@ class Lexicon:
                 if all(t.signal != signal.id for t in bucket):  # 中国联通 and 中國聯通 are one key
                     bucket.append(_Term(signal.id, len(key)))
         for key, terms in entries.items():
-            self.signals.add_word(key, (key, tuple(terms)))
+            _add(self.signals, key, tuple(terms))
         self.signals.make_automaton()
 
         # Catalogue names are a layer of their own: "CDN加速" is both the service term and the name CDN.
@@ -85,7 +100,7 @@ class Lexicon:
             if len(key) >= 2:
                 name_entries.setdefault(key, []).append(_Term(LICENCE_NAME, len(key), target.code, target.item))
         for key, terms in name_entries.items():
-            self.names.add_word(key, (key, tuple(terms)))
+            _add(self.names, key, tuple(terms))
         self.names.make_automaton()
 
         # Provinces are a layer of their own: 浙江省内 is both a province and 省内 (a limit).
@@ -96,7 +111,7 @@ class Lexicon:
             for name in (province.name, *province.aliases, *province.cities):
                 key = _key(name)
                 if len(key) >= 2:
-                    self.places.add_word(key, (key, (_Term(PROVINCE, len(key), province.name),)))
+                    _add(self.places, key, (_Term(PROVINCE, len(key), province.name),))
         if len(self.places):
             self.places.make_automaton()
 
@@ -106,7 +121,7 @@ class Lexicon:
             for term in cue.terms:
                 cue_entries.setdefault(_key(term), []).append((CUE_SCOPE.get(cue.id, cue.id), cue.direction))
         for key, cues in cue_entries.items():
-            self.cues.add_word(key, (key, tuple(cues)))
+            _add(self.cues, key, tuple(cues))
         if cue_entries:
             self.cues.make_automaton()
         self.breaks = frozenset(lexicon.clause_breaks)
@@ -114,24 +129,20 @@ class Lexicon:
 
     # -- matching -------------------------------------------------------------------------------
     @staticmethod
-    def _bounded(text: str, start: int, end: int, key: str) -> bool:
-        if not _needs_boundary(key):
-            return True
-        if _is_word_char(key[0]) and start > 0 and _is_word_char(text[start - 1]):
-            return False
-        if _is_word_char(key[-1]) and end < len(text) and _is_word_char(text[end]):
-            return False
-        return True
-
-    def _raw(self, automaton, text: str):
+    def _raw(automaton, text: str):
+        """Every match, as (start, end, key, payload); Latin terms only between word boundaries."""
         if not len(automaton):
             return []
         found = []
-        for end_inclusive, (key, payload) in automaton.iter(text):
+        size = len(text)
+        for end_inclusive, (key, payload, left, right) in automaton.iter(text):
             end = end_inclusive + 1
             start = end - len(key)
-            if self._bounded(text, start, end, key):
-                found.append((start, end, key, payload))
+            if left and start > 0 and _is_word_char(text[start - 1]):
+                continue
+            if right and end < size and _is_word_char(text[end]):
+                continue
+            found.append((start, end, key, payload))
         return found
 
     @staticmethod
@@ -165,10 +176,9 @@ class Lexicon:
         for cue in self._longest_first(self._raw(self.cues, text)):
             cues_by_clause.setdefault(bisect.bisect_right(breaks[0], cue[0]), []).append(cue)
         names = self._longest_first(self._raw(self.names, text))
-        terms = [m for m in self._longest_first(self._raw(self.signals, text))
-                 if not any(n[0] <= m[0] and m[1] <= n[1] and (n[1] - n[0]) > (m[1] - m[0]) for n in names)]
         # A name inside a longer term still counts (CDN in CDN加速); a term inside a longer name defers
         # to the name (呼叫中心 in 第二类增值电信业务中的呼叫中心业务 is the licence, not a second signal).
+        terms = [m for m in self._longest_first(self._raw(self.signals, text)) if not _inside_longer(m, names)]
         found = terms + names + self._longest_first(self._raw(self.places, text))
         mentions = []
         for start, end, _, terms in sorted(found, key=lambda m: (m[0], m[1])):

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, strategies as st
 
-from classifier.signals import LICENCE_NAME, PROVINCE, load_lexicon
+from classifier.signals import LICENCE_NAME, PROVINCE, _inside_longer, load_lexicon
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +75,16 @@ def test_hong_kong_is_abroad_not_a_province(lexicon):
     mentions = lexicon.extract("连接香港节点")
     assert not [m for m in mentions if m.signal == PROVINCE]
     assert any(m.signal == "geo.abroad" for m in mentions)
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8)), max_size=8), st.integers(0, 40), st.integers(1, 8))
+def test_a_term_defers_only_to_a_strictly_longer_name_around_it(raw_names, start, length):
+    # _inside_longer bisects; it must agree with checking every name (names never overlap).
+    names, taken = [], set()
+    for s, n in sorted(raw_names):
+        if not taken.intersection(range(s, s + n)):
+            taken.update(range(s, s + n))
+            names.append((s, s + n, "k", ()))
+    term = (start, start + length, "t", ())
+    brute = any(a <= start and start + length <= b and (b - a) > length for a, b, _, _ in names)
+    assert _inside_longer(term, names) == brute
