@@ -214,8 +214,10 @@ class Lexicon:
                 if (covers
                         or (direction == "item" and same_item)
                         or direction == "clause"
-                        or (direction == "forward" and c_end <= start)
-                        or (direction == "backward" and c_start >= end)):
+                        # A cue that starts before the term and ends inside it still precedes it
+                        # (使用阿里云 + 云服务器 share 云); likewise, mirrored, for backward cues.
+                        or (direction == "forward" and c_start < start and c_end <= end)
+                        or (direction == "backward" and c_end > end and c_start >= start)):
                     scopes.append(scope)
         return min(scopes, key=SCOPE_ORDER.index) if scopes else "asserted"
 

@@ -55,6 +55,12 @@ def test_a_cue_containing_the_term_applies_to_it(lexicon):
     assert ("act.resell", "negated") in signals(lexicon, "不转租给其他单位")
 
 
+def test_a_cue_overlapping_the_start_of_a_term_still_precedes_it(lexicon):
+    # 使用阿里云 (uses) and 云服务器 (cloud) share the character 云
+    assert ("svc.cloud", "vendor") in signals(lexicon, "系统使用阿里云服务器")
+    assert ("svc.cloud", "asserted") in signals(lexicon, "我们提供云服务器")
+
+
 def test_partner_run_leg(lexicon):
     assert ("geo.cross_border", "partner") in signals(lexicon, "跨境段由中国联通提供并登记")
 
