@@ -1,12 +1,14 @@
 """Stage 3: forward chaining in durable_rules, stage by stage, with provenance and a trace.
 
-One ``Engine`` per process holds one durable_rules ``Host`` (each host starts timer threads and ruleset
-names can never be registered twice). A run asserts, per stage, the ``ctx`` snapshot and then every fact
-some pattern of the stage handles; actions record conclusions in a Python ``FactStore`` (so nothing is
-lost when no rule consumes a derived fact) and assert them back only where a pattern of the stage will
-take them. Every state is deleted in ``finally`` (durable_rules fails past 1024 live states), exceptions
-raised inside actions (which durable_rules swallows into the state) are re-raised as ``EngineError``,
-and runs are serialised by a lock because the C engine never releases the GIL.
+One ``Engine`` per process holds one durable_rules ``Host`` (used to register the rulesets: names can
+never be registered twice). A pass asserts the ``ctx`` snapshot and every fact some pattern of the stage
+handles, then drives durable_rules' agenda itself; each firing's conclusions are recorded in a Python
+``FactStore`` (so nothing is lost when no rule consumes a derived fact) and asserted back only where a
+pattern of the stage will take them. An exception in a firing reaches the pass directly (durable_rules'
+own dispatch would swallow it) and is raised as ``EngineError``. After a clean pass its facts are
+retracted and the emptied state is kept for the next run of that pass; anything else deletes it in
+``finally`` (durable_rules fails past 1024 live states). Runs are serialised by a lock because the C
+engine never releases the GIL.
 """
 from __future__ import annotations
 
@@ -257,8 +259,8 @@ def _apply(run: _Run, name: str, message: dict) -> list[dict]:
 
 Provider = Callable[[FactStore, dt.date], None]
 
-# durable_rules' result codes for an asserted message (rules.h)
-_OK, _NOT_HANDLED, _OBSERVED = 0, 1, 2
+# durable_rules' result codes for an asserted message (rules.h; 0 is success)
+_NOT_HANDLED, _OBSERVED = 1, 2
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per call
