@@ -5,11 +5,13 @@ The knowledge (catalogue, names, rules, requirements) is data in ``knowledge/``;
 """
 from __future__ import annotations
 
-from .catalogue import Catalogue, load_catalogue
-from .classify import classify
-from .errors import EngineError, InputError, KnowledgeError, TlcError, UnknownCodeError
-from .knowledge_base import KnowledgeBase, load_knowledge
-from .report import Result
+from classifier.knowledge.catalogue import Catalogue
+from classifier.knowledge.loader import load_catalogue
+from classifier.pipeline import classify
+from classifier.errors import EngineError, InputError, KnowledgeError, TlcError, UnknownCodeError
+from classifier.knowledge.files import KnowledgeBase
+from classifier.knowledge.loader import load_knowledge
+from classifier.findings.result import Result
 
 __all__ = [
     "Catalogue",

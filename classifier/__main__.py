@@ -1,4 +1,4 @@
 """`python -m classifier …` is `tlc …`."""
-from .cli import main
+from classifier.surfaces.cli import main
 
 main()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from classifier.yaml_reader import read_yaml
+from classifier.knowledge.yaml_reader import read_yaml
 
 CASES_DIR = Path(__file__).parent / "cases"
 CASE_KEYS = {"name", "text", "profile", "as_of", "expect", "reason", "known_gap"}

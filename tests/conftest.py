@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from classifier.catalogue import load_catalogue
-from classifier.knowledge_base import default_root, load_knowledge
-from classifier.names import load_name_index
+from classifier.knowledge.loader import load_catalogue
+from classifier.knowledge.loader import default_root, load_knowledge
+from classifier.knowledge.loader import load_name_index
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +37,7 @@ def knowledge_copy(tmp_path: Path) -> Path:
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     """Run ``tlc ARGS`` in-process through the real entry point; return (exit code, stdout, stderr)."""
-    from classifier.cli import main
+    from classifier.surfaces.cli import main
 
     with pytest.raises(SystemExit) as exit_info:
         main(list(args))

@@ -132,7 +132,7 @@ def load(parts: Iterable[str] = PARTS, *, directory: Path = CORPUS_DIR, check_co
     """Every text of the given parts, validated; ids are unique across the whole corpus."""
     known_codes = known_red_lines = None
     if check_codes:
-        from classifier.knowledge_base import load_knowledge
+        from classifier.knowledge.loader import load_knowledge
 
         kb = load_knowledge()
         known_codes, known_red_lines = set(kb.entries), set(kb.red_lines)

@@ -8,7 +8,7 @@ import pytest
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from fastapi.testclient import TestClient  # noqa: E402
 
-from classifier.api import MAX_AUDIT_RECORDS, create_app  # noqa: E402
+from classifier.surfaces.http import MAX_AUDIT_RECORDS, create_app  # noqa: E402
 
 APP = create_app()
 client = TestClient(APP)

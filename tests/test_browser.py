@@ -75,7 +75,7 @@ def test_web_page_screenshot(server, tmp_path):
 
 
 def test_audit_report_opens_filters_and_renders(tmp_path):
-    from classifier.cli import main
+    from classifier.surfaces.cli import main
 
     source = tmp_path / "in.txt"
     source.write_text("为企业客户提供SD-WAN组网服务，仅限境内\n面向个人用户的翻墙加速器\n提供CDN加速服务\n", encoding="utf-8")

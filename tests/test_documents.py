@@ -4,8 +4,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from classifier import classify
-from classifier.catalogue import load_catalogue
-from classifier.documents import render_html, render_markdown, timeline
+from classifier.knowledge.loader import load_catalogue
+from classifier.surfaces.documents import render_html, render_markdown, timeline
 
 from conftest import run_cli
 

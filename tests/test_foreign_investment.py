@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from classifier.foreign_investment import decide_cap, zones_of
+from classifier.findings.foreign_investment import decide_cap, zones_of
 
 D = dt.date
 

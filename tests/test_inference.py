@@ -6,11 +6,11 @@ import threading
 
 import pytest
 
-from classifier.classify import get_classifier
+from classifier.pipeline import get_classifier
 from classifier.errors import EngineError
-from classifier.inference import Engine
-from classifier.rule_compiler import compile_stage
-from classifier.schema import Rule
+from classifier.engine.inference import Engine
+from classifier.engine.compiler import compile_stage
+from classifier.knowledge.schema import Rule
 
 TEXTS = [
     "为企业客户提供SD-WAN组网服务，仅限境内",

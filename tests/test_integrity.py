@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from classifier.knowledge_base import inspect_knowledge, load_knowledge
+from classifier.knowledge.loader import inspect_knowledge, load_knowledge
 from classifier.errors import KnowledgeError
 
 from conftest import run_cli

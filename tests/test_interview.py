@@ -5,9 +5,9 @@ import io
 import sys
 
 from classifier import classify
-from classifier.catalogue import load_catalogue
-from classifier.interview import parse_answer, run_interview
-from classifier.report import Question
+from classifier.knowledge.loader import load_catalogue
+from classifier.surfaces.interview import parse_answer, run_interview
+from classifier.findings.result import Question
 
 from conftest import run_cli
 

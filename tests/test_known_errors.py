@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifier.names import all_names
+from classifier.knowledge.names import all_names
 
 
 def _codes_for(names, name):

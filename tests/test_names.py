@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from classifier.errors import InputError
-from classifier.knowledge_base import load_knowledge
-from classifier.names import all_names
+from classifier.knowledge.loader import load_knowledge
+from classifier.knowledge.names import all_names
 from classifier.normalise import normalise_name
 
 ALL_NAMES = all_names(load_knowledge())
@@ -85,7 +85,7 @@ def test_empty_name_is_an_input_error(names, blank):
 @given(st.text(min_size=1, max_size=60))
 @settings(max_examples=200, deadline=None)
 def test_lookup_never_crashes(text):
-    from classifier.names import load_name_index
+    from classifier.knowledge.loader import load_name_index
 
     index = load_name_index()
     if not text.strip():

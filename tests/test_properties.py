@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from classifier import InputError, classify
-from classifier.classify import get_classifier
+from classifier.pipeline import get_classifier
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -89,7 +89,7 @@ def _covered(code, codes, catalogue):
 @given(st.lists(st.sampled_from(PLAIN), min_size=1, max_size=4), st.sampled_from(PLAIN))
 @SETTINGS
 def test_adding_a_plain_service_sentence_never_removes_a_business(sentences, extra):
-    from classifier.catalogue import load_catalogue
+    from classifier.knowledge.loader import load_catalogue
 
     catalogue = load_catalogue()
     before = set(classify("".join(sentences), verify_questions=False).codes) - {"X-ICP-FILING"}

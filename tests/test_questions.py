@@ -6,8 +6,8 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from classifier import classify
-from classifier.classify import get_classifier
-from classifier.profile import answer_field
+from classifier.pipeline import get_classifier
+from classifier.text.profile import answer_field
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SENTENCES = [

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from classifier.knowledge_base import REQUIREMENT_LISTS, load_knowledge
-from classifier.requirements import Company, applies, requirements_for
+from classifier.knowledge.files import REQUIREMENT_LISTS
+from classifier.knowledge.loader import load_knowledge
+from classifier.findings.requirements import Company, applies, requirements_for
 
 KB = load_knowledge()
 ALL = [(name, entry) for name in REQUIREMENT_LISTS for entry in KB.requirements[name]]

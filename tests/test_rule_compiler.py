@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from classifier.errors import KnowledgeError
-from classifier.rule_compiler import CTX_RULE, MAX_SIBLINGS, SENTINEL, compile_stage
-from classifier.schema import Rule
+from classifier.engine.compiler import CTX_RULE, MAX_SIBLINGS, SENTINEL, compile_stage
+from classifier.knowledge.schema import Rule
 
 
 def rule(rule_id, when, then=({"activity": "x"},)):

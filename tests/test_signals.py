@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from classifier.signals import LICENCE_NAME, PROVINCE, _inside_longer, load_lexicon
+from classifier.text.lexicon import LICENCE_NAME, PROVINCE, _inside_longer, load_lexicon
 
 
 @pytest.fixture(scope="module")

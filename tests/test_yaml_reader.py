@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from classifier.errors import KnowledgeError
-from classifier.yaml_reader import parse_yaml, read_yaml
+from classifier.knowledge.yaml_reader import parse_yaml, read_yaml
 
 
 def test_duplicate_keys_are_refused_with_their_line():

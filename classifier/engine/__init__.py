@@ -1,0 +1,1 @@
+"""Stage 2: forward chaining in durable_rules. The only package that imports durable_rules."""

@@ -1,0 +1,1 @@
+"""Stage 3: derived facts -> the Result: businesses, red lines, questions, claims, requirements."""

@@ -1,0 +1,147 @@
+"""Stage 5: the facts the engine derived -> businesses, red lines and questions, with their evidence.
+
+Evidence is the set of input facts a conclusion rests on (tracked by ``inference.FactStore``), turned
+back into the user's own words (signal mentions with their spans) or the profile facts stated.
+"""
+from __future__ import annotations
+
+import weakref
+
+from classifier.knowledge.catalogue import Catalogue
+from classifier.engine.inference import FactKey, FactStore
+from classifier.findings.result import Business, Citation, Evidence, Question, RedLineFinding, Result, TraceEntry, SEVERITIES
+from classifier.text.lexicon import Mention
+
+CATEGORY_DEPTH = 2   # A, B (depth 0) and A1, A2, B1, B2 (depth 1) are categories, not businesses
+
+
+def _evidence(store: FactStore, supports: frozenset, mentions: dict[FactKey, list[Mention]]) -> tuple[Evidence, ...]:
+    seen: set[tuple] = set()
+    out: list[Evidence] = []
+    for key in supports:
+        for mention in mentions.get(key, ()):
+            ident = (mention.start, mention.end)
+            if ident not in seen:
+                seen.add(ident)
+                out.append(Evidence(mention.text, mention.start, mention.end))
+        fact = store.facts.get(key)
+        if fact is not None and fact.fact.get("t") == "fact":
+            ident = ("profile", fact.fact["name"], fact.fact["value"])
+            if ident not in seen:
+                seen.add(ident)
+                out.append(Evidence(f"{fact.fact['name']}: {fact.fact['value']}", None, None, "profile"))
+    return tuple(sorted(out, key=lambda e: (e.start is None, e.start or 0, e.text)))
+
+
+def citations(catalogue: Catalogue, source_ids) -> tuple[Citation, ...]:
+    source_ids = tuple(source_ids)
+    cited = _CITED.setdefault(catalogue, {})
+    known = cited.get(source_ids)
+    if known is None:
+        if len(cited) >= 4096:
+            cited.clear()
+        known = cited[source_ids] = _cite(catalogue, source_ids)
+    return known
+
+
+# The same few source lists recur in every result: resolved once per catalogue (and forgotten with it).
+_CITED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _cite(catalogue: Catalogue, source_ids: tuple[str, ...]) -> tuple[Citation, ...]:
+    out, seen = [], set()
+    for source_id in source_ids:
+        if source_id in seen or source_id not in catalogue.kb.sources:
+            continue
+        seen.add(source_id)
+        source = catalogue.kb.sources[source_id]
+        out.append(Citation(source.id, source.title, source.url))
+    return tuple(out)
+
+
+def _rules(derivations) -> tuple[str, ...]:
+    rules: list[str] = []
+    for d in derivations:
+        for rule in (d.rule, *d.also_by):
+            if rule and rule not in rules:
+                rules.append(rule)
+    return tuple(rules)
+
+
+def _rule_sources(catalogue: Catalogue, rule_ids) -> list[str]:
+    by_id = catalogue.rules_by_id
+    return [s for rule_id in rule_ids if rule_id in by_id for s in by_id[rule_id].sources]
+
+
+def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[FactKey, list[Mention]],
+                 input_data: dict, as_of: str) -> Result:
+    import datetime as dt
+
+    kb = catalogue.kb
+    day = dt.date.fromisoformat(as_of)
+    authorities: dict[str, set[str]] = {}
+    for d in store.of("authority"):
+        authorities.setdefault(d.fact["code"], set()).add(d.fact["value"])
+
+    items_of: dict[str, set[str]] = {}
+    for d in store.of("item"):
+        items_of.setdefault(d.fact["code"], set()).add(d.fact["item"])
+    by_code: dict[str, list] = {}
+    for d in store.of("business"):
+        code = d.fact["code"]
+        if code not in catalogue or not catalogue.in_force(code, day):
+            continue  # e.g. A12-4 before 2019-06-06: the catalogue had no such business
+        if code.startswith("X-") or len(catalogue.ancestors(code)) >= CATEGORY_DEPTH:
+            by_code.setdefault(code, []).append(d)
+    # A named parent (B24) is dropped when a more specific code (B24-1) was also found.
+    for code in list(by_code):
+        if any(other != code and code in catalogue.ancestors(other) for other in by_code):
+            del by_code[code]
+
+    businesses = []
+    for code in sorted(by_code, key=lambda c: (c.startswith("X-"), c)):
+        derivations = by_code[code]
+        entry = catalogue.entry(code)
+        item_ids = sorted(items_of.get(code, ()))
+        items = tuple((i, catalogue.item(i)[1].name_zh, catalogue.item(i)[1].name_en) for i in item_ids)
+        found = authorities.get(code, set())
+        authority = "MIIT" if "MIIT" in found else ("provincial" if found else None)
+        supports = frozenset().union(*(d.supports for d in derivations))
+        rules = _rules(derivations)
+        businesses.append(Business(
+            code=code, name_zh=entry.name_zh, name_en=entry.name_en, kind=entry.kind, licence_class=entry.class_,
+            authority=authority, items=items, evidence=_evidence(store, supports, mentions), rules=rules,
+            confidence=entry.confidence, citations=citations(catalogue, [*entry.sources, *_rule_sources(catalogue, rules)]),
+        ))
+
+    red: dict[str, list] = {}
+    for d in store.of("red_line"):
+        red.setdefault(d.fact["name"], []).append(d)
+    red_lines = []
+    for red_id, derivations in red.items():
+        spec = kb.red_lines[red_id]
+        codes = tuple(sorted({d.fact["code"] for d in derivations if d.fact["code"]}))
+        requires = spec.requires or tuple(c for c in codes if c in catalogue and catalogue.entry(c).kind == "basic")
+        supports = frozenset().union(*(d.supports for d in derivations))
+        rules = _rules(derivations)
+        red_lines.append(RedLineFinding(
+            id=red_id, severity=spec.severity, requires=tuple(requires), codes=codes, message_zh=spec.message_zh,
+            message_en=spec.message_en, evidence=_evidence(store, supports, mentions),
+            citations=citations(catalogue, [*spec.sources, *_rule_sources(catalogue, rules)]), rules=rules,
+        ))
+    red_lines.sort(key=lambda r: (SEVERITIES.index(r.severity), r.id))
+
+    questions: dict[str, set[str]] = {}
+    for d in store.of("question"):
+        questions.setdefault(d.fact["name"], set()).update({d.fact["code"]} - {""})
+    asked = []
+    for name in sorted(questions, key=lambda n: list(kb.facts).index(n) if n in kb.facts else 99):
+        spec = kb.facts.get(name)
+        if spec is None or spec.question_zh is None:
+            continue
+        asked.append(Question(name, spec.question_zh, spec.question_en or "", spec.options,
+                              tuple(sorted(c for c in questions[name] if c in by_code))))
+
+    trace = tuple(TraceEntry(f.rule, f.stage, f.matched, f.concluded) for f in store.trace)
+    return Result(input=input_data, as_of=as_of, businesses=tuple(businesses), red_lines=tuple(red_lines),
+                  questions=tuple(asked), trace=trace)

@@ -1,0 +1,170 @@
+"""The one path through the engine: text -> signals -> facts -> forward chaining -> findings -> report.
+
+``classify`` is the public entry point. The knowledge base, the lexicon and the compiled durable_rules
+rulesets are built once per process (per knowledge directory) and reused by every call.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import Any, Mapping
+
+from classifier.findings import escalation, foreign_investment, licence_coverage
+from classifier.knowledge.catalogue import Catalogue
+from classifier.knowledge.loader import load_catalogue
+from classifier.findings.claims import check_claims
+from classifier.errors import InputError, KnowledgeError
+from classifier.text.facts import mention_facts, profile_facts, province_count_fact, share_facts
+from classifier.findings.build import build_result
+from classifier.engine.inference import Engine
+from classifier.text.profile import DEFAULT_MAX_CHARS, Profile, answer_field, as_of_date, build_profile, check_text
+from classifier.findings.result import Question, Result
+from classifier.findings.requirements import Company, requirements_for
+from classifier.engine.compiler import compile_stage
+from classifier.knowledge.schema import STAGES
+from classifier.text.lexicon import Lexicon
+
+
+class Classifier:
+    """Everything a classification needs, built once: catalogue, lexicon, compiled engine."""
+
+    def __init__(self, catalogue: Catalogue):
+        kb = catalogue.kb
+        if not any(kb.rules.values()) or not kb.lexicon.signals:
+            raise KnowledgeError("the knowledge base has no rules or no lexicon; the engine cannot run")
+        self.catalogue = catalogue
+        self.kb = kb
+        self.lexicon = Lexicon(kb)
+        stages = [compile_stage(stage, kb.rules.get(stage, ())) for stage in STAGES]
+        self.engine = Engine(stages, self._enrich)
+
+    def authority_for(self, code: str, coverage_scope: str | None, day: dt.date) -> str | None:
+        """Who grants ``code`` at this coverage, by the findings rules themselves (for `tlc requirements`)."""
+        facts = [self._enrich({"t": "business", "code": code})]
+        if coverage_scope:
+            facts.append({"t": "fact", "name": "coverage_scope", "value": coverage_scope})
+        store = self.engine.run(facts, day, {}, set())
+        found = {d.fact["value"] for d in store.of("authority") if d.fact["code"] == code}
+        return "MIIT" if "MIIT" in found else ("provincial" if found else None)
+
+    def _enrich(self, fact: dict) -> dict:
+        """Business facts carry their catalogue kind, which findings rules test."""
+        if fact.get("t") == "business":
+            code = fact["code"]
+            kind = self.catalogue.entry(code).kind if code in self.catalogue else "unknown"
+            return dict(fact, kind=kind)
+        return fact
+
+    def classify(self, subject: str | Mapping[str, Any], as_of: dt.date | str | None = None,
+                 answers: Mapping[str, Any] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS,
+                 requirements: bool = False, verify_questions: bool = True) -> Result:
+        day = as_of_date(as_of)
+        result = self._classify_once(subject, day, answers or {}, max_chars, requirements)
+        if verify_questions and result.questions:
+            result = self._keep_questions_that_matter(subject, day, answers or {}, max_chars, requirements, result)
+        return result
+
+    def _profile(self, subject, answers, max_chars: int) -> tuple[Profile, dict[str, Any]]:
+        if isinstance(subject, str) and not answers:
+            return Profile(description=check_text(subject, max_chars=max_chars)), {"text": subject}
+        data = {"description": subject} if isinstance(subject, str) else subject
+        profile = build_profile(data, self.kb, max_chars=max_chars, answers=answers)
+        return profile, {"profile": profile.stated()}
+
+    def _classify_once(self, subject, day: dt.date, answers: Mapping[str, Any], max_chars: int,
+                       with_requirements: bool) -> Result:
+        profile, input_data = self._profile(subject, answers, max_chars)
+        mentions = self.lexicon.extract(profile.description)
+        signal_inputs, evidence = mention_facts(mentions, self.lexicon.subject_mentions(profile.description, mentions))
+        stated, overridden = profile_facts(profile)
+        providers = {
+            "findings": [
+                lambda store, d: escalation.escalate(self.catalogue, store, d),
+                lambda store, d: foreign_investment.check_foreign_investment(self.catalogue, store, d),
+                lambda store, d: licence_coverage.check_licences_held(self.catalogue, profile, store, d),
+            ]
+        }
+        counted = province_count_fact(mentions)
+        if "foreign_share" not in overridden:  # a profile's share wins over the text's
+            counted += share_facts(profile.description, self.kb.lexicon.share_patterns)
+        store = self.engine.run(signal_inputs + counted + stated, day, providers, overridden)
+        result = build_result(self.catalogue, store, evidence, input_data, day.isoformat())
+        claims = check_claims(self.catalogue, profile.description, mentions,
+                              next(iter(store.values("coverage_scope")), None))
+        if claims:
+            result = dataclasses.replace(result, claims=tuple(claims))
+        if with_requirements:
+            result = self._with_requirements(result, store, profile, day)
+        return result
+
+    def _with_requirements(self, result: Result, store, profile: Profile, day: dt.date) -> Result:
+        """Attach what each licence takes; facts its conditions still need become questions."""
+        shares = store.values("foreign_share")
+        company = Company(
+            registered_capital=profile.registered_capital, state_share=profile.state_share,
+            dishonest_listed=profile.dishonest_listed,
+            foreign_share=float(next(iter(shares))) if shares else None,
+            location=next(iter(store.values("location")), None),
+        )
+        scope = next(iter(store.values("coverage_scope")), None)
+        activities = frozenset(d.fact["name"] for d in store.of("activity"))
+        found = []
+        for business in result.businesses:
+            found.append(requirements_for(self.catalogue, business.code, coverage_scope=scope,
+                                          items=tuple(i for i, _, _ in business.items), company=company, as_of=day,
+                                          activities=activities))
+        asked = {q.fact for q in result.questions}
+        extra = []
+        for name in sorted(set().union(*(r.unknown_facts() for r in found)) - asked):
+            spec = self.kb.facts.get(name)
+            if spec is not None and spec.question_zh:
+                codes = tuple(r.code for r in found if name in r.unknown_facts())
+                extra.append(Question(name, spec.question_zh, spec.question_en or "", spec.options, codes))
+        return dataclasses.replace(result, requirements=tuple(found), questions=result.questions + tuple(extra))
+
+    def _keep_questions_that_matter(self, subject, day, answers, max_chars, with_requirements, result) -> Result:
+        """Keep a question only if some answer to it changes the result (docassemble's 'what is still
+        needed', checked by running the engine with each probe answer from facts.yaml)."""
+        base = result.signature()
+        kept = []
+        for question in result.questions:
+            spec = self.kb.facts.get(question.fact)
+            probes = (spec.probe_values or spec.options) if spec else ()
+            field = answer_field(question.fact)
+            for value in probes:
+                try:
+                    probed = self._classify_once(subject, day, {**answers, field: value}, max_chars, with_requirements)
+                except InputError:
+                    continue
+                if probed.signature() != base:
+                    kept.append(question)
+                    break
+        return dataclasses.replace(result, questions=tuple(kept))
+
+
+@functools.lru_cache(maxsize=4)
+def _classifier(root: Path | None) -> Classifier:
+    return Classifier(load_catalogue(root))
+
+
+def get_classifier(knowledge: Path | str | None = None) -> Classifier:
+    return _classifier(Path(knowledge) if knowledge is not None else None)
+
+
+def classify(subject: str | Mapping[str, Any], as_of: dt.date | str | None = None,
+             answers: Mapping[str, Any] | None = None, *, knowledge: Path | str | None = None,
+             max_chars: int = DEFAULT_MAX_CHARS, requirements: bool = False, verify_questions: bool = True) -> Result:
+    """Classify a described service (text, or a profile mapping) as of a date (default today).
+
+    ``answers`` are answers to the result's questions (fact name or profile field -> value); they are
+    merged into the profile and win over it. ``requirements=True`` attaches what each licence takes
+    and obliges (conditions judged for this company). Questions are only those whose answer would
+    change the result: each candidate is checked by re-running with its probe answers
+    (``verify_questions=False`` skips that check and returns every candidate, faster).
+    Raises ``InputError`` for input that cannot be classified and ``KnowledgeError`` for a broken
+    knowledge base.
+    """
+    return get_classifier(knowledge).classify(subject, as_of, answers, max_chars=max_chars,
+                                              requirements=requirements, verify_questions=verify_questions)

@@ -1,0 +1,1 @@
+"""Stage 4: what people and programs use: the CLI, the HTTP API, batch audits, reports and drawings."""

@@ -1,0 +1,206 @@
+"""The HTTP API (FastAPI): classification, batch audit, catalogue and lookup, plus the web page.
+
+Stateless: every worker builds the same engine at start-up, so any worker answers any request.
+Bodies over the limit get 413, invalid input 422 with a readable message, unknown codes 404; input
+never produces a 500. Responses use the tlc.result/1 contract.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from classifier.errors import TlcError, UnknownCodeError
+
+MAX_BODY = int(os.environ.get("TLC_MAX_BODY", 1_000_000))
+MAX_AUDIT_RECORDS = int(os.environ.get("TLC_MAX_AUDIT_RECORDS", 500))
+SEVERITY = Literal["prohibited", "basic_licence_required", "condition_unmet", "review"]
+
+
+class _TextOrProfile(BaseModel):
+    """Either `text` or `profile` (a mapping with `description` and any known facts), not both."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(default=None, max_length=MAX_BODY)
+    profile: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _one_subject(self):
+        if (self.text is None) == (self.profile is None):
+            raise ValueError("give exactly one of `text` or `profile`")
+        return self
+
+
+class ClassifyRequest(_TextOrProfile):
+    answers: dict[str, Any] | None = None
+    as_of: dt.date | None = None
+    lang: Literal["zh", "en", "both"] = "both"
+    requirements: bool = False
+    verify_questions: bool = True
+    trace: bool = False
+
+
+class ErrorResponse(BaseModel):
+    """Every error: one readable sentence."""
+
+    detail: str
+
+
+ERRORS = {status: {"model": ErrorResponse} for status in (404, 413, 422)}
+
+
+class AuditRecord(_TextOrProfile):
+    id: str | None = Field(default=None, max_length=200)
+
+
+class AuditRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    records: list[AuditRecord] = Field(min_length=1, max_length=MAX_AUDIT_RECORDS)
+    as_of: dt.date | None = None
+    fail_on: SEVERITY = "basic_licence_required"
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": message})
+
+
+class BodyLimit:
+    """ASGI middleware: refuse bodies over ``limit`` bytes with 413, declared or streamed."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            return await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(knowledge: str | Path | None = None) -> FastAPI:
+    """The application; the knowledge base and engine are built here, once per worker."""
+    __version__ = importlib.metadata.version("tlc-classifier")
+    from classifier.surfaces.catalogue_view import entry_dict, lookup_dict
+    from classifier.pipeline import get_classifier
+
+    knowledge = knowledge or os.environ.get("TLC_KNOWLEDGE")
+    classifier = get_classifier(knowledge)
+    catalogue = classifier.catalogue
+    from classifier.knowledge.loader import load_name_index
+
+    names = load_name_index(Path(knowledge) if knowledge else None)
+    app = FastAPI(title="tlc — telecom licence classifier", version=__version__,
+                  description="Which PRC telecom licences a service needs, and which red lines it crosses. "
+                              "Responses follow the tlc.result/1 contract.")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        parts = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            parts.append(f"{loc}: {err.get('msg')}" if loc else str(err.get("msg")))
+        return _error(422, "; ".join(parts) or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400:  # a body FastAPI could not parse is invalid input, like any other
+            return _error(422, f"malformed request body: {exc.detail}")
+        return JSONResponse(status_code=exc.status_code, content={"detail": str(exc.detail)},
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(UnknownCodeError)
+    async def _unknown(request: Request, exc: UnknownCodeError):
+        return _error(404, str(exc))
+
+    @app.exception_handler(TlcError)
+    async def _tlc(request: Request, exc: TlcError):
+        return _error(422, str(exc))
+
+    @app.get("/healthz", responses=ERRORS)
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__, "knowledge": catalogue.kb.counts()}
+
+    @app.post("/v1/classify", responses=ERRORS)
+    def classify(request: ClassifyRequest) -> dict[str, Any]:
+        subject = request.text if request.text is not None else request.profile
+        result = classifier.classify(subject, request.as_of, request.answers, requirements=request.requirements,
+                                     verify_questions=request.verify_questions)
+        data = result.to_dict()
+        if not request.trace:
+            data["trace"] = []
+        return data
+
+    @app.post("/v1/audit", responses=ERRORS)
+    def audit(request: AuditRequest) -> dict[str, Any]:
+        from classifier.surfaces.audit.records import Record, Summary, result_line, severity_at_least
+
+        summary, results, skipped, failed = Summary(), [], [], False
+        for index, item in enumerate(request.records, 1):
+            summary.read += 1
+            record = Record("request", index, item.id or str(index), item.text if item.text is not None else item.profile)
+            try:
+                result = classifier.classify(record.subject, request.as_of, verify_questions=False)
+            except TlcError as exc:
+                summary.skipped += 1
+                skipped.append({"id": record.id, "index": index, "reason": str(exc)})
+                continue
+            summary.add(result)
+            failed = failed or severity_at_least(result, request.fail_on)
+            line = result_line(record, result)
+            line.pop("source", None)
+            results.append(line)
+        return {"schema": "tlc.audit/1", "summary": {"read": summary.read, "classified": summary.classified,
+                "skipped": summary.skipped, "with_red_lines": summary.with_red_lines, "codes": summary.codes,
+                "red_lines": summary.red_lines, "fails": failed}, "results": results, "skipped": skipped}
+
+    @app.get("/v1/catalogue", responses=ERRORS)
+    def catalogue_index() -> list[dict[str, Any]]:
+        return [{"code": e.code, "name_zh": e.name_zh, "name_en": e.name_en, "kind": e.kind, "class": e.class_,
+                 "parent": e.parent, "depth": depth, "confidence": e.confidence} for depth, e in catalogue.walk()]
+
+    @app.get("/v1/catalogue/{code}", responses=ERRORS)
+    def catalogue_entry(code: str) -> dict[str, Any]:
+        return entry_dict(catalogue, code)
+
+    @app.get("/v1/lookup", responses=ERRORS)
+    def lookup(name: str = Query(..., min_length=1, max_length=200)) -> dict[str, Any]:
+        return lookup_dict(names.lookup(name))
+
+    @app.get("/", response_class=HTMLResponse)
+    def page() -> str:
+        return (Path(__file__).parent / "templates" / "index.html").read_text(encoding="utf-8")
+
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
+    return app
+
+
+def app_factory():
+    """Entry for `uvicorn --factory classifier.api:app_factory` (what `tlc serve` runs)."""
+    return create_app()
