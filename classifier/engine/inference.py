@@ -118,8 +118,11 @@ class FactStore:
             key = fact_key(fact)
         known = self.facts.get(key)
         if known is not None:
-            if known.rule is not None and rule not in known.also_by and rule != known.rule:
-                known.also_by.append(rule)
+            if known.rule is not None:
+                if rule not in known.also_by and rule != known.rule:
+                    known.also_by.append(rule)
+                # Every derivation's words are evidence, whichever rule happened to fire first.
+                known.supports = known.supports | supports
             return False
         self._keep(key, fact, stage, rule, supports)
         return True

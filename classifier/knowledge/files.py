@@ -206,12 +206,13 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
 
     relations = reader.entries(root / "relations.yaml", "relations", schema.Relation, "from")
 
-    lexicon = _read_lexicon(reader, root)
+    lexicon, signal_files = _read_lexicon(reader, root)
     # The engine's files are optional for the catalogue alone; the engine refuses to run without them.
     facts = {}
     if (root / "facts.yaml").exists():
         facts = {f.name: f for f in reader.entries(root / "facts.yaml", "facts", schema.FactSpec, "name")}
     rules, rule_files = _read_rules(reader, root)
+    _add_concept_rules(reader, root, lexicon, signal_files, rules, rule_files)
     red_lines: dict[str, schema.RedLine] = {}
     red_line_path = root / "red_lines.yaml"
     for red_line in reader.entries(red_line_path, "red_lines", schema.RedLine, "id") if red_line_path.exists() else ():
@@ -251,8 +252,9 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     return kb, reader.problems
 
 
-def _read_lexicon(reader: _Reader, root: Path) -> schema.LexiconFile:
-    """Merge every ``lexicon/*.yaml`` into one lexicon; a signal id may be defined once only."""
+def _read_lexicon(reader: _Reader, root: Path) -> tuple[schema.LexiconFile, dict[str, Path]]:
+    """Merge every ``lexicon/*.yaml`` into one lexicon (and say which file defines each signal);
+    a signal id may be defined once only."""
     signals: list[schema.Signal] = []
     cues: list[schema.Cue] = []
     breaks: list[str] = []
@@ -274,8 +276,9 @@ def _read_lexicon(reader: _Reader, root: Path) -> schema.LexiconFile:
         breaks.extend(part.clause_breaks)
         item_breaks.extend(part.item_breaks)
         share_patterns.extend(part.share_patterns)
-    return schema.LexiconFile(signals=tuple(signals), cues=tuple(cues), clause_breaks=tuple(breaks),
-                              item_breaks=tuple(item_breaks), share_patterns=tuple(share_patterns))
+    lexicon = schema.LexiconFile(signals=tuple(signals), cues=tuple(cues), clause_breaks=tuple(breaks),
+                                 item_breaks=tuple(item_breaks), share_patterns=tuple(share_patterns))
+    return lexicon, {signal_id: root / "lexicon" / name for signal_id, name in seen.items()}
 
 
 REQUIREMENT_LISTS = ("conditions", "materials", "steps", "obligations", "penalties")
@@ -322,3 +325,16 @@ def _read_rules(reader: _Reader, root: Path) -> tuple[dict[str, tuple[schema.Rul
             if _register(reader, root, path, files, rule.id, "rule"):
                 by_stage[stage].append(rule)
     return {stage: tuple(rules) for stage, rules in by_stage.items()}, files
+
+
+def _add_concept_rules(reader: _Reader, root: Path, lexicon: schema.LexiconFile, signal_files: dict[str, Path],
+                       rules: dict[str, tuple[schema.Rule, ...]], files: dict[str, str]) -> None:
+    """Concepts that are a business (``business:`` in the lexicon) become rules of the businesses stage."""
+    added = []
+    for signal in lexicon.signals:
+        if signal.business is None:
+            continue
+        if _register(reader, root, signal_files[signal.id], files, f"concept.{signal.id}", "rule"):
+            added.append(signal.rule())
+    # First in the stage, where the rules they replace stood: the first derivation of a business gives its evidence.
+    rules["businesses"] = tuple(added) + rules.get("businesses", ())

@@ -203,10 +203,20 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class Signal(Strict):
-    """A concept the text can mention, with the terms (zh and en) that mention it."""
+    """A concept the text can mention, with the terms (zh and en) that mention it.
+
+    A concept that *is* a catalogue business (content delivery -> B12) says so here, once, with
+    ``business`` (and its licence ``items``), a ``description`` of the mapping and its ``sources``: the
+    loader turns it into the businesses-stage rule ``concept.<id>``. Concepts that only combine with
+    others into an activity (a VPN is B13 only when it stays inside the border) leave that to rules.
+    """
 
     id: str
     note: str | None = None
+    business: str | None = None
+    items: tuple[str, ...] = ()
+    description: str | None = None
+    sources: tuple[str, ...] = ()
     terms: tuple[str, ...] = Field(min_length=1)
 
     @field_validator("id")
@@ -215,6 +225,26 @@ class Signal(Strict):
         if not SIGNAL_ID.match(value):
             raise ValueError(f"{value!r} is not a signal id (e.g. svc.vpn)")
         return value
+
+    @model_validator(mode="after")
+    def _concept(self) -> "Signal":
+        if self.business is None:
+            if self.items or self.description or self.sources:
+                raise ValueError("items, description and sources belong to a concept that names its `business`")
+            return self
+        _check_code(self.business)
+        if not self.description or not self.sources:
+            raise ValueError("a concept that is a business says why (`description`) and cites `sources`")
+        for item in self.items:
+            if item.split(".")[0] != self.business:
+                raise ValueError(f"item {item} is not an item of {self.business}")
+        return self
+
+    def rule(self) -> "Rule":
+        """The businesses-stage rule this concept stands for."""
+        then = [Conclusion(business=self.business, item=item) for item in self.items] or [Conclusion(business=self.business)]
+        return Rule(id=f"concept.{self.id}", description=self.description, when=Condition(all=(Atom(signal=self.id),)),
+                    then=tuple(then), sources=self.sources)
 
 
 class Cue(Strict):
