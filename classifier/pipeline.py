@@ -19,7 +19,9 @@ from classifier.errors import InputError, KnowledgeError
 from classifier.text.facts import mention_facts, profile_facts, province_count_fact, share_facts
 from classifier.findings.build import build_result
 from classifier.engine.inference import Engine
-from classifier.text.profile import DEFAULT_MAX_CHARS, Profile, answer_field, as_of_date, build_profile, check_text
+from classifier.knowledge.vocabulary import Fact
+from classifier.text.answers import answer_target
+from classifier.text.profile import DEFAULT_MAX_CHARS, Profile, as_of_date, build_profile, check_text
 from classifier.findings.result import Question, Result
 from classifier.findings.requirements import Company, requirements_for
 from classifier.engine.compiler import compile_stage
@@ -37,25 +39,22 @@ class Classifier:
         self.catalogue = catalogue
         self.kb = kb
         self.lexicon = Lexicon(kb)
+        self.vocabulary = kb.vocabulary
         stages = [compile_stage(stage, kb.rules.get(stage, ())) for stage in STAGES]
-        self.engine = Engine(stages, self._enrich)
+        self.engine = Engine(stages, self.vocabulary, self._kind_of)
 
     def authority_for(self, code: str, coverage_scope: str | None, day: dt.date) -> str | None:
         """Who grants ``code`` at this coverage, by the findings rules themselves (for `tlc requirements`)."""
-        facts = [self._enrich({"t": "business", "code": code})]
+        facts = [Fact.business(code)]
         if coverage_scope:
-            facts.append({"t": "fact", "name": "coverage_scope", "value": coverage_scope})
+            facts.append(self.vocabulary.fact("coverage_scope", coverage_scope))
         store = self.engine.run(facts, day, {}, set())
-        found = {d.fact["value"] for d in store.of("authority") if d.fact["code"] == code}
+        found = {d.fact.value for d in store.of("authority") if d.fact.code == code}
         return "MIIT" if "MIIT" in found else ("provincial" if found else None)
 
-    def _enrich(self, fact: dict) -> dict:
-        """Business facts carry their catalogue kind, which findings rules test."""
-        if fact.get("t") == "business":
-            code = fact["code"]
-            kind = self.catalogue.entry(code).kind if code in self.catalogue else "unknown"
-            return dict(fact, kind=kind)
-        return fact
+    def _kind_of(self, code: str) -> str:
+        """A business's catalogue kind, which findings rules test (``business_kind``)."""
+        return self.catalogue.entry(code).kind if code in self.catalogue else "unknown"
 
     def classify(self, subject: str | Mapping[str, Any], as_of: dt.date | str | None = None,
                  answers: Mapping[str, Any] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS,
@@ -78,7 +77,7 @@ class Classifier:
         profile, input_data = self._profile(subject, answers, max_chars)
         mentions = self.lexicon.extract(profile.description)
         signal_inputs, evidence = mention_facts(mentions, self.lexicon.subject_mentions(profile.description, mentions))
-        stated, overridden = profile_facts(profile)
+        stated, overridden = profile_facts(profile, self.vocabulary, self.catalogue)
         providers = {
             "findings": [
                 lambda store, d: escalation.escalate(self.catalogue, store, d),
@@ -86,9 +85,9 @@ class Classifier:
                 lambda store, d: licence_coverage.check_licences_held(self.catalogue, profile, store, d),
             ]
         }
-        counted = province_count_fact(mentions)
+        counted = province_count_fact(mentions, self.vocabulary)
         if "foreign_share" not in overridden:  # a profile's share wins over the text's
-            counted += share_facts(profile.description, self.kb.lexicon.share_patterns)
+            counted += share_facts(profile.description, self.kb.lexicon.share_patterns, self.vocabulary)
         store = self.engine.run(signal_inputs + counted + stated, day, providers, overridden)
         result = build_result(self.catalogue, store, evidence, input_data, day.isoformat())
         claims = check_claims(self.catalogue, profile.description, mentions,
@@ -101,15 +100,15 @@ class Classifier:
 
     def _with_requirements(self, result: Result, store, profile: Profile, day: dt.date) -> Result:
         """Attach what each licence takes; facts its conditions still need become questions."""
-        shares = store.values("foreign_share")
+        share = store.first("foreign_share")
         company = Company(
-            registered_capital=profile.registered_capital, state_share=profile.state_share,
-            dishonest_listed=profile.dishonest_listed,
-            foreign_share=float(next(iter(shares))) if shares else None,
+            registered_capital=profile.get("registered_capital"), state_share=profile.get("state_share"),
+            dishonest_listed=profile.get("dishonest_listed"),
+            foreign_share=share.fact.value if share is not None else None,
             location=next(iter(store.values("location")), None),
         )
         scope = next(iter(store.values("coverage_scope")), None)
-        activities = frozenset(d.fact["name"] for d in store.of("activity"))
+        activities = frozenset(d.fact.name for d in store.of("activity"))
         found = []
         for business in result.businesses:
             found.append(requirements_for(self.catalogue, business.code, coverage_scope=scope,
@@ -132,7 +131,7 @@ class Classifier:
         for question in result.questions:
             spec = self.kb.facts.get(question.fact)
             probes = (spec.probe_values or spec.options) if spec else ()
-            field = answer_field(question.fact)
+            field, _ = answer_target(self.vocabulary, question.fact)
             for value in probes:
                 try:
                     probed = self._classify_once(subject, day, {**answers, field: value}, max_chars, with_requirements)

@@ -11,6 +11,7 @@ from classifier.errors import EngineError
 from classifier.engine.inference import Engine
 from classifier.engine.compiler import compile_stage
 from classifier.knowledge.schema import Rule
+from classifier.knowledge.vocabulary import Fact, Vocabulary
 
 TEXTS = [
     "为企业客户提供SD-WAN组网服务，仅限境内",
@@ -43,27 +44,27 @@ def test_a_reused_state_gives_the_same_answer_as_a_fresh_one():
     assert first == fresh == list(reversed(again))
 
 
-def _tiny_engine(enrich):
+def _tiny_engine(kind_of):
     r = Rule.model_validate({"id": "t.r", "description": "d", "when": {"all": [{"signal": "svc.vpn"}]},
-                             "then": [{"activity": "vpn"}], "sources": ["P1"]})
-    stages = [compile_stage("facts", (r,), salt=str(id(enrich)))]
-    return Engine(stages, enrich)
+                             "then": [{"business": "B13"}], "sources": ["P1"]})
+    stages = [compile_stage("facts", (r,), salt=str(id(kind_of)))]
+    return Engine(stages, Vocabulary({}), kind_of)
 
 
 def test_an_exception_inside_an_action_is_raised_not_swallowed():
-    def broken(fact):
+    def broken(code):
         raise RuntimeError("boom in an action")
 
     engine = _tiny_engine(broken)
-    facts = [{"t": "signal", "name": "svc.vpn", "scope": "asserted", "code": "", "item": ""}]
+    facts = [Fact.signal("svc.vpn")]
     with pytest.raises(EngineError, match="boom in an action"):
         engine.run(facts, dt.date(2025, 1, 1), {}, set())
     assert engine._live == set()  # released even on failure
     assert engine.held_facts() == {}  # a failed pass's state is deleted, never parked for reuse
     # and the engine still works afterwards
-    ok = _tiny_engine(lambda f: f)
+    ok = _tiny_engine(lambda code: "value_added")
     store = ok.run(facts, dt.date(2025, 1, 1), {}, set())
-    assert [d.fact["name"] for d in store.of("activity")] == ["vpn"]
+    assert [d.fact.code for d in store.of("business")] == ["B13"]
 
 
 def test_concurrent_calls_match_sequential_ones():
@@ -101,5 +102,5 @@ def test_trace_names_each_fired_rule_with_the_facts_it_used():
 def test_the_host_starts_no_background_threads():
     # durable_rules' Host starts two dispatch timers that race with foreground runs (error 307).
     before = threading.active_count()
-    _tiny_engine(lambda f: f)
+    _tiny_engine(lambda code: "value_added")
     assert threading.active_count() == before

@@ -6,7 +6,7 @@ import sys
 
 from classifier import classify
 from classifier.knowledge.loader import load_catalogue
-from classifier.surfaces.interview import parse_answer, run_interview
+from classifier.surfaces.interview import run_interview
 from classifier.findings.result import Question
 
 from conftest import run_cli
@@ -37,16 +37,6 @@ def test_bad_answers_are_reported_and_asked_again():
     run_interview(lambda a: classify("为企业客户提供SD-WAN组网服务", answers=a or None), load_catalogue(), "zh", ask,
                   tell=told.append)
     assert len(told) == 3 and "unknown province" in told[0]
-
-
-def test_parse_answer():
-    coverage = Question("coverage_scope", "q", "q", ("single_province", "multi_province"), ())
-    assert parse_answer(coverage, "北京、上海") == ["北京", "上海"]
-    assert parse_answer(coverage, "2") == "nationwide"
-    flag = Question("cross_border", "q", "q", ("true", "false"), ())
-    assert parse_answer(flag, "否") is False and parse_answer(flag, "1") is True
-    share = Question("foreign_share", "q", "q", (), ())
-    assert parse_answer(share, "0.3") == 0.3
 
 
 def test_tlc_interview_works_when_piped(capsys, monkeypatch):

@@ -7,7 +7,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from classifier import classify
 from classifier.pipeline import get_classifier
-from classifier.text.profile import answer_field
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SENTENCES = [
@@ -39,7 +38,7 @@ def test_every_question_asked_can_change_the_result(subject, with_requirements):
         spec = classifier.kb.facts[question.fact]
         changed = False
         for value in spec.probe_values or spec.options:
-            probed = classifier.classify(subject, day, {answer_field(question.fact): value}, requirements=with_requirements,
+            probed = classifier.classify(subject, day, {question.fact: value}, requirements=with_requirements,
                                          verify_questions=False)
             if probed.signature() != base:
                 changed = True
@@ -58,7 +57,7 @@ def test_a_dropped_candidate_really_changes_nothing(subject):
     for fact in candidates - {q.fact for q in verified.questions}:
         spec = classifier.kb.facts[fact]
         for value in spec.probe_values or spec.options:
-            probed = classifier.classify(subject, day, {answer_field(fact): value}, verify_questions=False)
+            probed = classifier.classify(subject, day, {fact: value}, verify_questions=False)
             assert probed.signature() == base, f"{fact}={value!r} changes the result but was not asked"
 
 

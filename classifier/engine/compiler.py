@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from classifier.errors import KnowledgeError
 from classifier.knowledge.schema import Atom, Conclusion, Rule
+from classifier.knowledge.vocabulary import value_text
 
 MAX_SIBLINGS = 400      # durable_rules hangs at 512 tests under one node
 MAX_RULES = 1000        # durable_rules refuses 4096; throughput falls well before that
@@ -41,13 +42,6 @@ CTX_FIELDS = {
     "business_kind": "kinds",
     "red_line": "red_lines",
 }
-
-
-def value_text(value) -> str:
-    """Facts carry string values only, so that the filter and the engine compare alike."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def pattern_items(atom: Atom) -> tuple[tuple[str, str], ...]:

@@ -23,36 +23,32 @@ import durable_rules_engine
 from durable import engine as durable_engine
 
 from classifier.errors import EngineError
-from classifier.engine.compiler import CTX_FIELDS, CTX_RULE, SENTINEL, CompiledStage, date_number, value_text
+from classifier.engine.compiler import CTX_FIELDS, CTX_RULE, SENTINEL, CompiledStage, date_number
 from classifier.knowledge.schema import Conclusion
-
-FactKey = tuple
-
+from classifier.knowledge.vocabulary import Fact, Vocabulary, VocabularyError, value_text
 
 FID = "fid"  # each fact's number within its classification: provenance by lookup, not by content
 
 
-def fact_key(fact: dict) -> FactKey:
-    """The content of a fact (what makes two facts the same), without the engine's bookkeeping."""
-    if FID in fact or "sid" in fact:
-        fact = {k: v for k, v in fact.items() if k != "sid" and k != FID}
-    return tuple(sorted(fact.items()))
-
-
 @dataclass
 class Derived:
-    """A fact with how it came to be: the rule (None for inputs) and the input facts it rests on."""
+    """A fact with how it came to be: the rule (None for inputs) and the input facts it rests on.
 
-    fact: dict
+    ``encoded`` is the fact in durable_rules' form (strings only, numbered by ``fid``): it never leaves
+    the engine package's own bookkeeping, and the trace.
+    """
+
+    fact: Fact
+    encoded: dict
     stage: str
     rule: str | None
-    supports: frozenset
+    supports: frozenset[Fact]
     also_by: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Firing:
-    """One entry of the trace: a rule that fired, the facts it matched, what it concluded."""
+    """One entry of the trace: a rule that fired, the facts it matched, what it concluded (engine form)."""
 
     rule: str
     stage: str
@@ -61,8 +57,38 @@ class Firing:
     new: tuple[bool, ...]
 
 
+KindOf = Callable[[str], str]   # a business code -> its catalogue kind (basic, value_added, regime, unknown)
+
+
+def encoder(kind_of: KindOf) -> Callable[[Fact], dict]:
+    """How a typed fact is written for durable_rules: a flat mapping of strings, with ``t`` its kind.
+
+    Business facts carry their catalogue kind, which findings rules test (``business_kind``).
+    """
+
+    def encode(fact: Fact) -> dict:
+        kind = fact.kind
+        if kind == "signal":
+            return {"t": "signal", "name": fact.name, "scope": fact.scope, "code": fact.code, "item": fact.item}
+        if kind == "fact":
+            return {"t": "fact", "name": fact.name, "value": value_text(fact.value)}
+        if kind == "activity":
+            return {"t": "activity", "name": fact.name}
+        if kind == "business":
+            return {"t": "business", "code": fact.code, "kind": kind_of(fact.code)}
+        if kind == "item":
+            return {"t": "item", "code": fact.code, "item": fact.item}
+        if kind == "red_line":
+            return {"t": "red_line", "name": fact.name, "code": fact.code}
+        if kind == "authority":
+            return {"t": "authority", "code": fact.code, "value": value_text(fact.value)}
+        return {"t": "question", "name": fact.name, "code": fact.code}
+
+    return encode
+
+
 def _ctx_entries(fact: dict) -> tuple[tuple[str, str], ...]:
-    """(ctx array, element) pairs that record ``fact`` in the snapshot (see ``rule_compiler.ctx_entry``)."""
+    """(ctx array, element) pairs that record ``fact`` in the snapshot (see ``compiler.ctx_entry``)."""
     kind = fact.get("t")
     if kind == "signal":
         return ((CTX_FIELDS["signal"], f"{fact['name']}@{fact['scope']}"),)
@@ -81,42 +107,37 @@ CTX_ARRAYS = tuple(CTX_FIELDS.values())
 
 
 class FactStore:
-    """Every fact of one classification, inputs and derived, in order, keyed by content.
+    """Every fact of one classification, inputs and derived, in order, keyed by the fact itself.
 
     Facts are only ever added, so the views the engine reads on every pass (facts by kind, the ctx
     arrays) are kept up to date as facts arrive instead of being rebuilt from all facts each time.
     """
 
-    def __init__(self, inputs: Iterable[dict]):
-        self.facts: dict[FactKey, Derived] = {}
+    def __init__(self, inputs: Iterable[Fact], encode: Callable[[Fact], dict]):
+        self.facts: dict[Fact, Derived] = {}
         self.by_id: list[Derived] = []
         self.trace: list[Firing] = []
+        self._encode = encode
         self._by_kind: dict[str, list[Derived]] = {}
         self._ctx: dict[str, set[str]] = {array: set() for array in CTX_ARRAYS}
         for fact in inputs:
-            if not all(type(v) is str for v in fact.values()):
-                fact = {k: value_text(v) for k, v in fact.items()}
-            else:
-                fact = dict(fact)  # the store numbers its facts (fid): never the caller's dicts
-            key = fact_key(fact)
-            if key not in self.facts:
-                self._keep(key, fact, "input", None, frozenset({key}))
+            if fact not in self.facts:
+                self._keep(fact, "input", None, frozenset({fact}))
 
-    def _keep(self, key: FactKey, fact: dict, stage: str, rule: str | None, supports: frozenset) -> Derived:
-        fact[FID] = len(self.by_id)
-        derived = Derived(fact, stage, rule, supports)
-        self.facts[key] = derived
+    def _keep(self, fact: Fact, stage: str, rule: str | None, supports: frozenset) -> Derived:
+        encoded = self._encode(fact)
+        encoded[FID] = len(self.by_id)
+        derived = Derived(fact, encoded, stage, rule, supports)
+        self.facts[fact] = derived
         self.by_id.append(derived)
-        self._by_kind.setdefault(fact.get("t"), []).append(derived)
-        for array, element in _ctx_entries(fact):
+        self._by_kind.setdefault(fact.kind, []).append(derived)
+        for array, element in _ctx_entries(encoded):
             self._ctx[array].add(element)
         return derived
 
-    def add(self, fact: dict, stage: str, rule: str, supports: frozenset, key: FactKey | None = None) -> bool:
-        """Keep ``fact`` unless known (``key``: its ``fact_key``, when the caller has it); True if new."""
-        if key is None:
-            key = fact_key(fact)
-        known = self.facts.get(key)
+    def add(self, fact: Fact, stage: str, rule: str, supports: frozenset) -> bool:
+        """Keep ``fact`` unless known; True if new. A known fact gains the rule and its supports."""
+        known = self.facts.get(fact)
         if known is not None:
             if known.rule is not None:
                 if rule not in known.also_by and rule != known.rule:
@@ -124,21 +145,24 @@ class FactStore:
                 # Every derivation's words are evidence, whichever rule happened to fire first.
                 known.supports = known.supports | supports
             return False
-        self._keep(key, fact, stage, rule, supports)
+        self._keep(fact, stage, rule, supports)
         return True
 
     def of(self, kind: str) -> list[Derived]:
         return list(self._by_kind.get(kind, ()))
 
-    def values(self, name: str) -> set[str]:
-        return {d.fact["value"] for d in self.of("fact") if d.fact.get("name") == name}
+    def values(self, name: str) -> set:
+        """The typed values of fact ``name`` (several for a set fact such as ``customers``)."""
+        return {d.fact.value for d in self._by_kind.get("fact", ()) if d.fact.name == name}
 
-    def supports_of(self, fact: dict) -> frozenset:
-        fid = fact.get(FID)
-        if fid is not None:
-            return self.by_id[fid].supports
-        known = self.facts.get(fact_key(fact))
-        return known.supports if known else frozenset()
+    def first(self, name: str) -> Derived | None:
+        """The first fact called ``name`` (a profile's, when the profile states it)."""
+        return next((d for d in self._by_kind.get("fact", ()) if d.fact.name == name), None)
+
+    def supports_of(self, message: dict) -> frozenset:
+        """The input facts behind a fact durable_rules handed back (found by its number)."""
+        fid = message.get(FID)
+        return self.by_id[fid].supports if fid is not None else frozenset()
 
     def ctx(self, as_of: dt.date, vocabulary: dict[str, frozenset[str]] | None = None) -> dict:
         """The snapshot negations and dates are tested against (arrays never empty).
@@ -156,14 +180,11 @@ class FactStore:
         return ctx
 
 
-Enricher = Callable[[dict], dict]
-
-
 @dataclass
 class _Run:
     stage: CompiledStage
     store: FactStore
-    enrich: Enricher
+    vocabulary: Vocabulary
     overridden: set[str]
 
 
@@ -199,7 +220,9 @@ def _resolve(value, matched: dict[str, dict], named: dict[str, str]):
     return fact.get(attr) or None
 
 
-def _conclusion_fact(kind: str, conclusion: Conclusion, matched: dict, named: dict) -> dict | list[dict] | None:
+def _conclusion_facts(kind: str, conclusion: Conclusion, matched: dict, named: dict,
+                      vocabulary: Vocabulary) -> tuple[Fact, ...]:
+    """The typed facts one conclusion of a rule states for one match."""
     r = lambda v: _resolve(v, matched, named)  # noqa: E731
     subject = ""
     if conclusion.for_ is not None:
@@ -208,22 +231,24 @@ def _conclusion_fact(kind: str, conclusion: Conclusion, matched: dict, named: di
             raise EngineError(f"`for: {conclusion.for_}` names no matched atom")
         subject = fact.get("code") or fact.get("value") or ""
     if kind == "fact":
-        return {"t": "fact", "name": conclusion.fact, "value": value_text(r(conclusion.value))}
+        try:
+            return (vocabulary.fact(conclusion.fact, r(conclusion.value)),)
+        except VocabularyError as exc:
+            raise EngineError(str(exc)) from None
     if kind == "activity":
-        return {"t": "activity", "name": r(conclusion.activity)}
+        return (Fact.activity(r(conclusion.activity)),)
     if kind == "business":
         code = r(conclusion.business)
         if not code:
-            return None
+            return ()
         item = r(conclusion.item)
-        business = {"t": "business", "code": code}
         # One business fact per code (so rules about the business fire once), items beside it.
-        return [business, {"t": "item", "code": code, "item": item}] if item else business
+        return (Fact.business(code), Fact.licence_item(code, item)) if item else (Fact.business(code),)
     if kind == "red_line":
-        return {"t": "red_line", "name": conclusion.red_line, "code": subject}
+        return (Fact.red_line(conclusion.red_line, subject),)
     if kind == "authority":
-        return {"t": "authority", "code": subject, "value": conclusion.authority}
-    return {"t": "question", "name": conclusion.question, "code": subject}
+        return (Fact.authority(subject, conclusion.authority),)
+    return (Fact.question(conclusion.question, subject),)
 
 
 def _apply(run: _Run, name: str, message: dict) -> list[dict]:
@@ -239,23 +264,18 @@ def _apply(run: _Run, name: str, message: dict) -> list[dict]:
         supports = store.supports_of(fact)
     else:
         supports = frozenset().union(*(store.supports_of(f) for f in matched.values()))
-    produced = []
-    for kind, conclusion in compiled.conclusions:
-        fact = _conclusion_fact(kind, conclusion, matched, compiled.named)
-        if fact is not None:
-            produced.extend(fact if isinstance(fact, list) else (fact,))
     concluded, new, chained = [], [], []
     rule_id, stage = compiled.rule.id, run.stage
-    for fact in produced:
-        if fact["t"] == "fact" and fact["name"] in run.overridden:
-            continue  # the profile states this fact; text-derived values yield to it
-        fact = run.enrich(fact)
-        key = fact_key(fact)
-        added = store.add(fact, stage.stage, rule_id, supports, key)
-        concluded.append(fact)
-        new.append(added)
-        if added and stage.handles(fact, key):
-            chained.append(fact)
+    for kind, conclusion in compiled.conclusions:
+        for fact in _conclusion_facts(kind, conclusion, matched, compiled.named, run.vocabulary):
+            if fact.kind == "fact" and fact.name in run.overridden:
+                continue  # the profile states this fact; text-derived values yield to it
+            added = store.add(fact, stage.stage, rule_id, supports)
+            encoded = store.facts[fact].encoded
+            concluded.append(encoded)
+            new.append(added)
+            if added and stage.handles(encoded, fact):
+                chained.append(encoded)
     store.trace.append(Firing(rule_id, stage.stage, tuple(matched.values()), tuple(concluded), tuple(new)))
     return chained
 
@@ -289,9 +309,10 @@ class Engine:
 
     _sids = itertools.count(1)
 
-    def __init__(self, stages: list[CompiledStage], enrich: Enricher):
+    def __init__(self, stages: list[CompiledStage], vocabulary: Vocabulary, kind_of: KindOf):
         self.stages = stages
-        self.enrich = enrich
+        self.vocabulary = vocabulary
+        self.encode = encoder(kind_of)
         self._host = _Host()
         self._host.set_rulesets({s.ruleset: s.fresh_definition() for s in stages})
         self._handles = {s.ruleset: self._host.get_ruleset(s.ruleset)._handle for s in stages}
@@ -299,10 +320,13 @@ class Engine:
         self._parked: dict[str, str] = {}  # ruleset -> sid of its emptied state, ready for reuse
         self._lock = threading.Lock()
 
-    def run(self, inputs: list[dict], as_of: dt.date, providers: dict[str, list[Provider]],
+    def run(self, inputs: list[Fact], as_of: dt.date, providers: dict[str, list[Provider]],
             overridden: set[str]) -> FactStore:
-        """Chain ``inputs`` through every stage; ``providers[stage]`` add facts before that stage."""
-        store = FactStore(inputs)
+        """Chain ``inputs`` through every stage; ``providers[stage]`` add facts before that stage.
+
+        ``overridden`` names facts the profile states: rules' conclusions of them are ignored.
+        """
+        store = FactStore(inputs, self.encode)
         with self._lock:
             for stage in self.stages:
                 for provider in providers.get(stage.stage, ()):
@@ -318,10 +342,10 @@ class Engine:
     def _run_stage(self, stage: CompiledStage, store: FactStore, as_of: dt.date, overridden: set[str]) -> None:
         handle = self._handles[stage.ruleset]
         sid = self._parked.pop(stage.ruleset, None) or f"s{next(self._sids)}"
-        run = _Run(stage, store, self.enrich, overridden)
+        run = _Run(stage, store, self.vocabulary, overridden)
         batch = [dict(store.ctx(as_of, stage.ctx_vocabulary), sid=sid)]
         handles = stage.handles
-        batch += [dict(d.fact, sid=sid) for key, d in store.facts.items() if handles(d.fact, key)]
+        batch += [dict(d.encoded, sid=sid) for fact, d in store.facts.items() if handles(d.encoded, fact)]
         self._live.add(sid)
         clean = False
         chained_json: list[str] = []

@@ -8,14 +8,12 @@ from __future__ import annotations
 import weakref
 
 from classifier.knowledge.catalogue import Catalogue
-from classifier.engine.inference import FactKey, FactStore
+from classifier.engine.inference import FactStore
+from classifier.knowledge.vocabulary import Fact, value_text
 from classifier.findings.result import Business, Citation, Evidence, Question, RedLineFinding, Result, TraceEntry, SEVERITIES
 from classifier.text.lexicon import Mention
 
-CATEGORY_DEPTH = 2   # A, B (depth 0) and A1, A2, B1, B2 (depth 1) are categories, not businesses
-
-
-def _evidence(store: FactStore, supports: frozenset, mentions: dict[FactKey, list[Mention]]) -> tuple[Evidence, ...]:
+def _evidence(store: FactStore, supports: frozenset, mentions: dict[Fact, list[Mention]]) -> tuple[Evidence, ...]:
     seen: set[tuple] = set()
     out: list[Evidence] = []
     for key in supports:
@@ -24,12 +22,11 @@ def _evidence(store: FactStore, supports: frozenset, mentions: dict[FactKey, lis
             if ident not in seen:
                 seen.add(ident)
                 out.append(Evidence(mention.text, mention.start, mention.end))
-        fact = store.facts.get(key)
-        if fact is not None and fact.fact.get("t") == "fact":
-            ident = ("profile", fact.fact["name"], fact.fact["value"])
+        if key.kind == "fact":
+            ident = ("profile", key.name, key.value)
             if ident not in seen:
                 seen.add(ident)
-                out.append(Evidence(f"{fact.fact['name']}: {fact.fact['value']}", None, None, "profile"))
+                out.append(Evidence(f"{key.name}: {value_text(key.value)}", None, None, "profile"))
     return tuple(sorted(out, key=lambda e: (e.start is None, e.start or 0, e.text)))
 
 
@@ -73,7 +70,7 @@ def _rule_sources(catalogue: Catalogue, rule_ids) -> list[str]:
     return [s for rule_id in rule_ids if rule_id in by_id for s in by_id[rule_id].sources]
 
 
-def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[FactKey, list[Mention]],
+def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[Fact, list[Mention]],
                  input_data: dict, as_of: str) -> Result:
     import datetime as dt
 
@@ -81,17 +78,17 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[FactKey,
     day = dt.date.fromisoformat(as_of)
     authorities: dict[str, set[str]] = {}
     for d in store.of("authority"):
-        authorities.setdefault(d.fact["code"], set()).add(d.fact["value"])
+        authorities.setdefault(d.fact.code, set()).add(d.fact.value)
 
     items_of: dict[str, set[str]] = {}
     for d in store.of("item"):
-        items_of.setdefault(d.fact["code"], set()).add(d.fact["item"])
+        items_of.setdefault(d.fact.code, set()).add(d.fact.item)
     by_code: dict[str, list] = {}
     for d in store.of("business"):
-        code = d.fact["code"]
+        code = d.fact.code
         if code not in catalogue or not catalogue.in_force(code, day):
             continue  # e.g. A12-4 before 2019-06-06: the catalogue had no such business
-        if code.startswith("X-") or len(catalogue.ancestors(code)) >= CATEGORY_DEPTH:
+        if not catalogue.is_category(code):
             by_code.setdefault(code, []).append(d)
     # A named parent (B24) is dropped when a more specific code (B24-1) was also found.
     for code in list(by_code):
@@ -99,7 +96,7 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[FactKey,
             del by_code[code]
 
     businesses = []
-    for code in sorted(by_code, key=lambda c: (c.startswith("X-"), c)):
+    for code in sorted(by_code, key=lambda c: (catalogue.is_regime(c), c)):
         derivations = by_code[code]
         entry = catalogue.entry(code)
         item_ids = sorted(items_of.get(code, ()))
@@ -116,11 +113,11 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[FactKey,
 
     red: dict[str, list] = {}
     for d in store.of("red_line"):
-        red.setdefault(d.fact["name"], []).append(d)
+        red.setdefault(d.fact.name, []).append(d)
     red_lines = []
     for red_id, derivations in red.items():
         spec = kb.red_lines[red_id]
-        codes = tuple(sorted({d.fact["code"] for d in derivations if d.fact["code"]}))
+        codes = tuple(sorted({d.fact.code for d in derivations if d.fact.code}))
         requires = spec.requires or tuple(c for c in codes if c in catalogue and catalogue.entry(c).kind == "basic")
         supports = frozenset().union(*(d.supports for d in derivations))
         rules = _rules(derivations)
@@ -133,7 +130,7 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[FactKey,
 
     questions: dict[str, set[str]] = {}
     for d in store.of("question"):
-        questions.setdefault(d.fact["name"], set()).update({d.fact["code"]} - {""})
+        questions.setdefault(d.fact.name, set()).update({d.fact.code} - {""})
     asked = []
     for name in sorted(questions, key=lambda n: list(kb.facts).index(n) if n in kb.facts else 99):
         spec = kb.facts.get(name)

@@ -59,7 +59,7 @@ def check_claims(catalogue: Catalogue, text: str, mentions: list[Mention], cover
     if claims is None:
         return []
     code_re, number_re, icp_re, provinces = _patterns(catalogue)
-    names = [m for m in mentions if m.signal == LICENCE_NAME and m.code and len(catalogue.ancestors(m.code)) >= 2]
+    names = [m for m in mentions if m.signal == LICENCE_NAME and m.code and not catalogue.is_category(m.code)]
     found: list[ClaimFinding] = []
     taken: list[tuple[int, int]] = []
 

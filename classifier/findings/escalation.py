@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from classifier.knowledge.catalogue import Catalogue
-from classifier.engine.inference import FactStore
+from classifier.engine.inference import FactStore, Firing
+from classifier.knowledge.vocabulary import Fact
 
 
 def relation_rule_id(relation) -> str:
@@ -17,24 +18,18 @@ def relation_rule_id(relation) -> str:
 
 
 def escalate(catalogue: Catalogue, store: FactStore, as_of: dt.date) -> None:
-    activities = {d.fact["name"] for d in store.of("activity")}
+    activities = {d.fact.name for d in store.of("activity")}
     for business in list(store.of("business")):
-        code = business.fact["code"]
+        code = business.fact.code
         if code not in catalogue:
             continue
         for relation in catalogue.escalations(code):
             if relation.when not in activities or not catalogue.in_force(relation.to, as_of):
                 continue
-            condition = next(d for d in store.of("activity") if d.fact["name"] == relation.when)
-            target = catalogue.entry(relation.to)
-            fact = {"t": "business", "code": target.code, "kind": target.kind}
+            condition = next(d for d in store.of("activity") if d.fact.name == relation.when)
+            fact = Fact.business(relation.to)
             supports = business.supports | condition.supports
             rule = relation_rule_id(relation)
             if store.add(fact, "businesses", rule, supports):
-                store.trace.append(_firing(rule, business.fact, condition.fact, fact))
-
-
-def _firing(rule: str, business: dict, condition: dict, concluded: dict):
-    from classifier.engine.inference import Firing
-
-    return Firing(rule, "businesses", (business, condition), (concluded,), (True,))
+                concluded = store.facts[fact].encoded
+                store.trace.append(Firing(rule, "businesses", (business.encoded, condition.encoded), (concluded,), (True,)))

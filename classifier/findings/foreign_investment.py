@@ -76,24 +76,24 @@ def decide_cap(table: ForeignInvestmentFile, catalogue: Catalogue, code: str, it
 def check_foreign_investment(catalogue: Catalogue, store: FactStore, as_of: dt.date) -> None:
     """Add ``foreign_invested``, ``foreign_cap_exceeded`` and ``location_needed`` facts."""
     table = catalogue.kb.foreign
-    shares = store.values("foreign_share")
-    if table is None or not shares:
+    share_fact = store.first("foreign_share")
+    if table is None or share_fact is None:
         return
-    share_fact = next(d for d in store.of("fact") if d.fact["name"] == "foreign_share")
-    share = float(share_fact.fact["value"])  # a profile's number, or a percentage read from the text
-    store.add({"t": "fact", "name": "foreign_invested", "value": "true" if share > 0 else "false"},
-              "businesses", "foreign_investment.share", share_fact.supports)
+    vocabulary = catalogue.kb.vocabulary
+    share = share_fact.fact.value  # a profile's number, or a share read from the text: typed already
+    store.add(vocabulary.fact("foreign_invested", share > 0), "businesses", "foreign_investment.share",
+              share_fact.supports)
     location = next(iter(store.values("location")), None)
-    activities = frozenset(d.fact["name"] for d in store.of("activity"))
+    activities = frozenset(d.fact.name for d in store.of("activity"))
     zones = zones_of(table, location)
     businesses: dict[str, list] = {}
     for derived in store.of("business"):
-        code = derived.fact["code"]
-        if code in catalogue and catalogue.entry(code).kind != "regime" and len(catalogue.ancestors(code)) >= 2:
+        code = derived.fact.code
+        if code in catalogue and catalogue.entry(code).kind != "regime" and not catalogue.is_category(code):
             businesses.setdefault(code, []).append(derived)
     items_of: dict[str, set[str]] = {}
     for derived in store.of("item"):
-        items_of.setdefault(derived.fact["code"], set()).add(derived.fact["item"])
+        items_of.setdefault(derived.fact.code, set()).add(derived.fact.item)
     for code, derivations in businesses.items():
         items = tuple(sorted(items_of.get(code, ())))
         decision = decide_cap(table, catalogue, code, items, zones, as_of, activities)
@@ -101,10 +101,8 @@ def check_foreign_investment(catalogue: Catalogue, store: FactStore, as_of: dt.d
             continue
         supports = frozenset().union(share_fact.supports, *(d.supports for d in derivations))
         if share > decision.max_share + EPSILON:
-            cap_ids = ",".join(c.id for c in decision.caps)
-            fact = {"t": "fact", "name": "foreign_cap_exceeded", "value": code,
-                    "max_share": f"{decision.max_share:g}", "caps": cap_ids}
-            store.add(fact, "businesses", f"foreign_investment.cap.{decision.caps[0].id}", supports)
+            store.add(vocabulary.fact("foreign_cap_exceeded", code), "businesses",
+                      f"foreign_investment.cap.{decision.caps[0].id}", supports)
         if location is None and decision.zone_dependent and share > 0:
-            store.add({"t": "fact", "name": "location_needed", "value": "true"}, "businesses",
-                      "foreign_investment.zone_dependent", supports)
+            store.add(vocabulary.fact("location_needed", True), "businesses", "foreign_investment.zone_dependent",
+                      supports)

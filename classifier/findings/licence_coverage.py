@@ -15,16 +15,17 @@ from classifier.text.profile import Profile
 def check_licences_held(catalogue: Catalogue, profile: Profile, store: FactStore, as_of: dt.date) -> None:
     if profile.licences_held is None:
         return
+    vocabulary = catalogue.kb.vocabulary
     seen: set[str] = set()
     for derived in store.of("business"):
-        code = derived.fact["code"]
+        code = derived.fact.code
         if code in seen or code not in catalogue:
             continue
         seen.add(code)
         entry = catalogue.entry(code)
         if entry.kind == "regime" and entry.treated_as is None:
             continue  # a filing (备案), not a licence: nothing to hold
-        if not code.startswith("X-") and len(catalogue.ancestors(code)) < 2:
+        if catalogue.is_category(code):
             continue
         # Held: the code itself, an ancestor or descendant of it, or — for a basic operator — a basic
         # service this business escalates to (an operator holding A14-4 runs international VPNs).
@@ -32,13 +33,12 @@ def check_licences_held(catalogue: Catalogue, profile: Profile, store: FactStore
         held = [h for h in profile.licences_held
                 if h.code in related or code in catalogue.ancestors(h.code)]
         if not held:
-            store.add({"t": "fact", "name": "licence_gap", "value": code}, "businesses",
-                      "licences_held.not_held", derived.supports)
+            store.add(vocabulary.fact("licence_gap", code), "businesses", "licences_held.not_held", derived.supports)
             continue
         if any(h.provinces is None for h in held):
             continue  # a nationwide licence covers every province
         covered = {p for h in held for p in h.provinces or ()}
         reach_outside = profile.nationwide or (profile.provinces is not None and set(profile.provinces) - covered)
         if reach_outside:
-            store.add({"t": "fact", "name": "coverage_gap", "value": code}, "businesses",
-                      "licences_held.beyond_provinces", derived.supports)
+            store.add(vocabulary.fact("coverage_gap", code), "businesses", "licences_held.beyond_provinces",
+                      derived.supports)

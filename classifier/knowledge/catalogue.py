@@ -112,6 +112,18 @@ class Catalogue:
             known = self._ancestors[code] = tuple(reversed(chain))
         return list(known)
 
+    def level(self, code: str) -> int:
+        """Depth in the hierarchy: A and B are 0, A1 and B2 are 1, A11 and B25 are 2, A11-1 is 3."""
+        return len(self.ancestors(code))
+
+    def is_category(self, code: str) -> bool:
+        """A class of businesses (A, A1, B2 ...), declared in the catalogue: no one is licensed for it."""
+        return self.entry(code).category
+
+    def is_regime(self, code: str) -> bool:
+        """An X- regime outside the catalogue (ICP filing, mobile resale, new services)."""
+        return self.entry(code).kind == "regime"
+
     def class_of(self, code: str) -> str | None:
         """'first' or 'second' (第一类/第二类), or None for the roots and the X- regimes."""
         return self.entry(code).class_

@@ -7,6 +7,7 @@ entry is reported by name while the good ones still load. Checks across files ar
 from __future__ import annotations
 
 import os
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from classifier.knowledge import schema
 from classifier.errors import KnowledgeError
+from classifier.knowledge.vocabulary import Vocabulary
 from classifier.knowledge.yaml_reader import read_yaml
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -48,6 +50,7 @@ class KnowledgeBase:
     relations: tuple[schema.Relation, ...]
     lexicon: schema.LexiconFile = field(default_factory=schema.LexiconFile)
     facts: dict[str, schema.FactSpec] = field(default_factory=dict)
+    activities: dict[str, schema.ActivitySpec] = field(default_factory=dict)
     rules: dict[str, tuple[schema.Rule, ...]] = field(default_factory=dict)
     rule_files: dict[str, str] = field(default_factory=dict)
     red_lines: dict[str, schema.RedLine] = field(default_factory=dict)
@@ -56,6 +59,11 @@ class KnowledgeBase:
     requirements: dict[str, tuple] = field(default_factory=dict)
     claims: schema.ClaimsFile | None = None
     requirement_files: dict[str, str] = field(default_factory=dict)
+
+    @functools.cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The declared facts and activities, with the typing of their values."""
+        return Vocabulary(self.facts, self.activities)
 
     def counts(self) -> dict[str, int]:
         items = sum(len(e.licence_items) + len(e.subkinds) for e in self.entries.values())
@@ -132,7 +140,7 @@ class _Reader:
             return None
 
     def entries(
-        self, path: Path, key: str, model: type[ModelT], label_key: str, data: Any = None
+        self, path: Path, key: str, model: type[ModelT], label_key: str, data: Any = None, also: tuple[str, ...] = ()
     ) -> list[ModelT]:
         """Validate each item of the top-level list ``key`` of ``path`` (or of ``data`` read from it)."""
         data = self.document(path) if data is None else data
@@ -141,7 +149,7 @@ class _Reader:
         if not isinstance(data, dict) or not isinstance(data.get(key), list):
             self.problem(path, None, f"expected a mapping with a list under `{key}`")
             return []
-        unknown = set(data) - {key, "suffixes"}
+        unknown = set(data) - {key, "suffixes", *also}
         if unknown:
             self.problem(path, None, f"unknown top-level keys: {', '.join(sorted(map(str, unknown)))}")
         out = []
@@ -208,9 +216,15 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
 
     lexicon, signal_files = _read_lexicon(reader, root)
     # The engine's files are optional for the catalogue alone; the engine refuses to run without them.
-    facts = {}
-    if (root / "facts.yaml").exists():
-        facts = {f.name: f for f in reader.entries(root / "facts.yaml", "facts", schema.FactSpec, "name")}
+    facts, activities = {}, {}
+    facts_path = root / "facts.yaml"
+    facts_doc = reader.document(facts_path) if facts_path.exists() else None
+    if facts_doc is not None:
+        facts = _unique(reader, facts_path, "fact",
+                        reader.entries(facts_path, "facts", schema.FactSpec, "name", data=facts_doc, also=("activities",)))
+        if isinstance(facts_doc, dict) and facts_doc.get("activities") is not None:
+            activities = _unique(reader, facts_path, "activity", reader.entries(
+                facts_path, "activities", schema.ActivitySpec, "name", data=facts_doc, also=("facts",)))
     rules, rule_files = _read_rules(reader, root)
     _add_concept_rules(reader, root, lexicon, signal_files, rules, rule_files)
     red_lines: dict[str, schema.RedLine] = {}
@@ -240,6 +254,7 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         relations=tuple(relations),
         lexicon=lexicon,
         facts=facts,
+        activities=activities,
         rules=rules,
         rule_files=rule_files,
         red_lines=red_lines,
@@ -250,6 +265,17 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         claims=claims,
     )
     return kb, reader.problems
+
+
+def _unique(reader: _Reader, path: Path, what: str, entries: list) -> dict:
+    """Entries by name; a name declared twice is a problem (the first declaration is kept)."""
+    out: dict = {}
+    for entry in entries:
+        if entry.name in out:
+            reader.problem(path, entry.name, f"{what} declared twice")
+            continue
+        out[entry.name] = entry
+    return out
 
 
 def _read_lexicon(reader: _Reader, root: Path) -> tuple[schema.LexiconFile, dict[str, Path]]:

@@ -12,7 +12,7 @@ import networkx as nx
 
 from classifier.knowledge.files import KnowledgeBase, Problem
 from classifier.knowledge.names import all_names
-from classifier.knowledge.vocabulary import LICENCE_NAME, PROVINCE
+from classifier.knowledge.vocabulary import LICENCE_NAME, PROVINCE, VocabularyError
 from classifier.normalise import normalise_name
 
 
@@ -140,7 +140,14 @@ def check_relations(kb: KnowledgeBase) -> list[Problem]:
 
 def check(kb: KnowledgeBase) -> list[Problem]:
     """Every cross-file problem of ``kb``."""
-    return check_sources(kb) + check_hierarchy(kb) + check_names(kb) + check_relations(kb) + check_engine(kb)
+    return (check_sources(kb) + check_hierarchy(kb) + check_names(kb) + check_relations(kb) + check_engine(kb)
+            + check_vocabulary(kb) + check_stage_order(kb))
+
+
+def _atoms(rule) -> tuple[list, list]:
+    """A rule's positive atoms (``all``, with ``any`` groups opened) and its snapshot atoms (``exists``, ``none``)."""
+    positive = [a for part in rule.when.all for a in (part.any if hasattr(part, "any") else (part,))]
+    return positive, [*rule.when.exists, *rule.when.none]
 
 
 def check_engine(kb: KnowledgeBase) -> list[Problem]:
@@ -149,22 +156,16 @@ def check_engine(kb: KnowledgeBase) -> list[Problem]:
     problems = []
     signals = {s.id for s in kb.lexicon.signals} | {LICENCE_NAME, PROVINCE}
     items = {i.id for e in kb.entries.values() for i in (*e.licence_items, *e.subkinds)}
-    derived_facts = {c.fact for rules in kb.rules.values() for r in rules for c in r.then if c.fact}
-    provided = {"foreign_invested", "foreign_cap_exceeded", "location_needed", "licence_gap", "coverage_gap",
-                "basic_operator", "licences_held", "foreign_share", "location", "provinces_mentioned"}
-    facts = set(kb.facts) | derived_facts | provided
     for rules in kb.rules.values():
         for rule in rules:
             file = kb.rule_files.get(rule.id, _file(kb, "rules"))
             problems += _unknown_sources(kb, file, rule.id, rule.sources)
-            atoms = [a for part in rule.when.all for a in (part.any if hasattr(part, "any") else (part,))]
-            atoms += list(rule.when.none) + list(rule.when.exists)
+            positive, snapshot = _atoms(rule)
+            atoms = positive + snapshot
             names = {a.as_ for a in atoms if a.as_}
             for atom in atoms:
                 if atom.signal is not None and atom.signal not in signals:
                     problems.append(Problem(file, rule.id, f"unknown signal {atom.signal!r}"))
-                if atom.fact is not None and atom.fact not in facts:
-                    problems.append(Problem(file, rule.id, f"unknown fact {atom.fact!r}"))
                 if atom.business is not None and atom.business not in kb.entries:
                     problems.append(Problem(file, rule.id, f"unknown code {atom.business!r}"))
                 if atom.red_line is not None and atom.red_line not in kb.red_lines:
@@ -215,4 +216,132 @@ def check_engine(kb: KnowledgeBase) -> list[Problem]:
                          for c in entry.applies_to.codes if c not in kb.entries]
             if entry.valid_from and entry.valid_to and entry.valid_to <= entry.valid_from:
                 problems.append(Problem(file, entry.id, "valid_to must be after valid_from"))
+    return problems
+
+
+def check_vocabulary(kb: KnowledgeBase) -> list[Problem]:
+    """Every fact and activity a rule, escalation, cap or condition names is declared in facts.yaml, with
+    values its type allows; every declared origin is real (a rule-concluded fact is concluded by some
+    rule, and no rule concludes a fact not declared so); no activity is declared and left unused."""
+    vocabulary = kb.vocabulary
+    facts_file = _file(kb, "facts.yaml")
+    problems: list[Problem] = []
+    concluded_facts: set[str] = set()
+    concluded_activities: set[str] = set()
+    used_activities: set[str] = set()
+
+    def check_value(file, entry, name, value):
+        if value is None or (isinstance(value, str) and value.startswith("@")):
+            return
+        try:
+            vocabulary.typed(name, value)
+        except VocabularyError as exc:
+            problems.append(Problem(file, entry, str(exc)))
+
+    for rules in kb.rules.values():
+        for rule in rules:
+            file = kb.rule_files.get(rule.id, _file(kb, "rules"))
+            positive, snapshot = _atoms(rule)
+            for atom in positive + snapshot:
+                if atom.fact is not None:
+                    if atom.fact not in vocabulary.facts:
+                        problems.append(Problem(file, rule.id, f"fact {atom.fact!r} is not declared in facts.yaml"))
+                    else:
+                        check_value(file, rule.id, atom.fact, atom.value)
+                if atom.activity is not None:
+                    used_activities.add(atom.activity)
+                    if atom.activity not in vocabulary.activities:
+                        problems.append(Problem(file, rule.id, f"activity {atom.activity!r} is not declared in facts.yaml"))
+            for conclusion in rule.then:
+                if conclusion.fact is not None:
+                    concluded_facts.add(conclusion.fact)
+                    spec = vocabulary.facts.get(conclusion.fact)
+                    if spec is None:
+                        problems.append(Problem(file, rule.id, f"fact {conclusion.fact!r} is not declared in facts.yaml"))
+                    elif "rule" not in spec.origin:
+                        problems.append(Problem(file, rule.id, f"concludes {conclusion.fact!r}, declared without origin `rule`"))
+                    else:
+                        check_value(file, rule.id, conclusion.fact, conclusion.value)
+                if conclusion.activity is not None:
+                    concluded_activities.add(conclusion.activity)
+                    if conclusion.activity not in vocabulary.activities:
+                        problems.append(Problem(file, rule.id, f"activity {conclusion.activity!r} is not declared in facts.yaml"))
+    for relation in kb.relations:
+        if relation.when is not None:
+            used_activities.add(relation.when)
+            if relation.when not in vocabulary.activities:
+                problems.append(Problem(_file(kb, "relations.yaml"), f"{relation.from_}->{relation.to}",
+                                        f"`when: {relation.when}` is not a declared activity"))
+    for cap in kb.foreign.caps if kb.foreign is not None else ():
+        used_activities.update(cap.activities)
+        for activity in cap.activities:
+            if activity not in vocabulary.activities:
+                problems.append(Problem(_file(kb, "foreign_investment.yaml"), cap.id, f"{activity!r} is not a declared activity"))
+    for entry in kb.requirements.get("conditions", ()):
+        check = getattr(entry, "check", None)
+        if check is not None and check.fact is not None:
+            spec = vocabulary.facts.get(check.fact)
+            if spec is None or "profile" not in spec.origin:
+                problems.append(Problem(kb.requirement_files.get(entry.id, facts_file), entry.id,
+                                        f"checks {check.fact!r}, which is not a fact the profile states"))
+    for spec in vocabulary.facts.values():
+        if "rule" in spec.origin and spec.name not in concluded_facts:
+            problems.append(Problem(facts_file, spec.name, "declared with origin `rule`, but no rule concludes it"))
+        for option in spec.options:
+            if spec.type not in ("enum", "set"):
+                check_value(facts_file, spec.name, spec.name, option)
+    for name in vocabulary.activities:
+        if name not in concluded_activities:
+            problems.append(Problem(facts_file, name, "activity declared but no rule concludes it"))
+        elif name not in used_activities:
+            problems.append(Problem(facts_file, name, "activity concluded but nothing tests it"))
+    return problems
+
+
+MECHANISM_STAGE = "findings"   # data-table mechanisms run after the businesses stage, before this one
+
+
+def check_stage_order(kb: KnowledgeBase) -> list[Problem]:
+    """A rule tests only what exists by its stage: an ``all`` atom what an earlier stage or its own
+    concludes (facts chain within a pass), an ``exists``/``none`` atom what an earlier stage concludes
+    (it is tested against the snapshot taken before the pass). Signals, and facts the text or profile
+    states, exist from the start; mechanism facts from the findings stage."""
+    from classifier.knowledge.schema import STAGES
+
+    order = {stage: index for index, stage in enumerate(STAGES)}
+    first: dict[tuple[str, str], int] = {}   # (kind, name) -> first stage that concludes it
+    for stage, rules in kb.rules.items():
+        for rule in rules:
+            for c in rule.then:
+                for key in ((("fact", c.fact),) if c.fact else ()) + ((("activity", c.activity),) if c.activity else ()) \
+                        + ((("business", "*"),) if c.business else ()) + ((("red_line", c.red_line),) if c.red_line else ()):
+                    first[key] = min(first.get(key, order[stage]), order[stage])
+    first[("business", "*")] = min(first.get(("business", "*"), order["businesses"]), order["businesses"])
+    for spec in kb.vocabulary.facts.values():
+        if {"profile", "text"} & set(spec.origin):
+            first[("fact", spec.name)] = -1
+        elif "mechanism" in spec.origin:
+            first[("fact", spec.name)] = min(first.get(("fact", spec.name), 99), order[MECHANISM_STAGE])
+    problems = []
+    for stage, rules in kb.rules.items():
+        here = order[stage]
+        for rule in rules:
+            file = kb.rule_files.get(rule.id, _file(kb, "rules"))
+            positive, snapshot = _atoms(rule)
+            for atom, latest in [(a, here) for a in positive] + [(a, here - 1) for a in snapshot]:
+                if atom.fact is not None:
+                    key = ("fact", atom.fact)
+                elif atom.activity is not None:
+                    key = ("activity", atom.activity)
+                elif atom.business is not None or atom.business_kind is not None:
+                    key = ("business", "*")
+                elif atom.red_line is not None:
+                    key = ("red_line", atom.red_line)
+                else:
+                    continue
+                known = first.get(key)
+                if known is None or known > latest:
+                    when = "before" if latest < here else "by"
+                    problems.append(Problem(file, rule.id, f"tests {key[0]} {key[1]!r}, which nothing concludes {when} "
+                                                           f"the {stage} stage"))
     return problems

@@ -86,6 +86,7 @@ class CatalogueEntry(Cited):
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     kind: Kind
+    category: bool = False    # a class of businesses (A, A1, B2 ...), never a business anyone is licensed for
     class_: Literal["first", "second"] | None = Field(alias="class")
     parent: str | None
     treated_as: Literal["value_added", "basic"] | None = None
@@ -116,6 +117,8 @@ class CatalogueEntry(Cited):
                 raise ValueError("A codes are basic and B codes value_added")
         if self.valid_to is not None and self.valid_to <= self.valid_from:
             raise ValueError("valid_to must be after valid_from")
+        if self.category and (regime or self.licence_items or self.subkinds):
+            raise ValueError("a category is a class of catalogue businesses: no regime, no licence items")
         for item in (*self.licence_items, *self.subkinds):
             if item.id.split(".")[0] != self.code:
                 raise ValueError(f"item {item.id} must start with its code {self.code}")
@@ -283,13 +286,22 @@ class LexiconFile(Strict):
     item_breaks: tuple[str, ...] = ()
 
 
+FactType = Literal["bool", "enum", "set", "number", "text", "code", "licences"]
+Origin = Literal["profile", "text", "rule", "mechanism"]
+
+
 class FactSpec(Cited):
-    """A fact the engine reasons with: its values, where a profile states it, and how to ask for it."""
+    """A fact the engine reasons with: its type and values, where it may come from, how to ask for it."""
 
     name: str
-    type: Literal["bool", "enum", "set", "number", "text"]
+    description: str = Field(min_length=1)
+    type: FactType
     values: tuple[str, ...] = ()
+    origin: tuple[Origin, ...] = Field(min_length=1)
     profile_field: str | None = None
+    # provinces: the profile states provinces (or nationwide) and the fact is their scope;
+    # holds_basic_licence: the fact is true when the licences held include a basic (A) business
+    profile_type: Literal["provinces", "holds_basic_licence"] | None = None
     question_zh: str | None = None
     question_en: str | None = None
     options: tuple[str, ...] = ()
@@ -303,13 +315,43 @@ class FactSpec(Cited):
             raise ValueError(f"{self.name!r} is not a fact name")
         if self.type in ("enum", "set") and not self.values:
             raise ValueError("enum and set facts list their values")
+        if self.values and self.type not in ("enum", "set"):
+            raise ValueError("only enum and set facts list values")
+        if (self.minimum is not None or self.maximum is not None) and self.type != "number":
+            raise ValueError("minimum and maximum are for numbers")
         if (self.question_zh is None) != (self.question_en is None):
             raise ValueError("a question needs both question_zh and question_en")
+        if ("profile" in self.origin) != (self.profile_field is not None):
+            raise ValueError("a fact the profile states has a `profile_field`, and only such a fact")
+        if self.type == "licences" and self.origin != ("profile",):
+            raise ValueError("licences come from the profile only")
+        if self.profile_type == "provinces" and self.type != "enum":
+            raise ValueError("a fact stated as provinces is an enum of coverage scopes")
+        if self.profile_type == "holds_basic_licence" and self.type != "bool":
+            raise ValueError("holds_basic_licence makes a bool fact")
+        for option in self.options:
+            if self.type in ("enum", "set") and option not in self.values:
+                raise ValueError(f"option {option!r} is not one of the values")
         return self
+
+
+class ActivitySpec(Strict):
+    """What a service does, as the rules name it (hosting, private_network, cross_border ...)."""
+
+    name: str
+    description: str = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not NAME.match(value):
+            raise ValueError(f"{value!r} is not an activity name")
+        return value
 
 
 class FactsFile(Strict):
     facts: tuple[FactSpec, ...]
+    activities: tuple[ActivitySpec, ...] = ()
 
 
 class Atom(Strict):

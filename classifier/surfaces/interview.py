@@ -6,7 +6,6 @@ itself is a callback, so the same loop serves a terminal, piped input or a test.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
 from classifier.knowledge.catalogue import Catalogue
@@ -23,29 +22,6 @@ def _prompt(question: Question, lang: str) -> str:
     if lang == "en":
         return question.question_en
     return f"{question.question_zh}\n{question.question_en}"
-
-
-def parse_answer(question: Question, raw: str) -> Any:
-    """Turn typed text into the value the profile field takes (an option number also works)."""
-    text = raw.strip()
-    if question.options and text.isdigit() and 1 <= int(text) <= len(question.options):
-        text = question.options[int(text) - 1]
-    if question.fact == "coverage_scope":
-        if text in ("multi_province", "nationwide", "全国"):
-            return "nationwide"
-        if text == "single_province":
-            raise ValueError("name the province, e.g. 北京")
-        return [p.strip() for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
-    if question.fact == "customers":
-        return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
-    if text.lower() in ("true", "yes", "y", "是"):
-        return True
-    if text.lower() in ("false", "no", "n", "否"):
-        return False
-    try:
-        return json.loads(text) if text[:1].isdigit() else text
-    except json.JSONDecodeError:
-        return text
 
 
 def run_interview(classify_with: Callable[[dict], Result], catalogue: Catalogue, lang: str, ask: Ask,
@@ -71,7 +47,7 @@ def run_interview(classify_with: Callable[[dict], Result], catalogue: Catalogue,
             skipped.add(question.fact)
             continue
         try:
-            answers[question.fact] = parse_answer(question, raw)
+            answers[question.fact] = raw  # read by the library's one answer parser (text/answers.py)
             result = classify_with(answers)
         except (InputError, ValueError) as exc:
             answers.pop(question.fact, None)

@@ -1,28 +1,30 @@
 """The input: free text, or a profile of stated facts, validated before anything is inferred.
 
-A profile is ``description`` plus any facts the user knows (``coverage``, ``cross_border``, ``customers``,
-``foreign_share``, ``location``, ``own_platform``, ``licences_held``). Unknown fields and out-of-range
-values are refused with a message that names them: a guess would be a silently wrong answer.
+A profile is ``description`` plus any facts the user knows, by the profile fields that
+``knowledge/facts.yaml`` declares (``coverage``, ``cross_border``, ``customers``, ``foreign_share`` ...); the
+model that checks it is made from that file. Unknown fields and out-of-range values are refused with a
+message that names them: a guess would be a silently wrong answer.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
-from typing import Any, Literal, Mapping
+import weakref
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from classifier.errors import InputError
 from classifier.knowledge.files import KnowledgeBase
+from classifier.knowledge.schema import FactSpec
+from classifier.knowledge.vocabulary import Vocabulary
+from classifier.text.answers import answer_target, parse_answer
 from classifier.normalise import normalise_name
 from classifier.knowledge.yaml_reader import parse_yaml
 
 DEFAULT_MAX_CHARS = 1_000_000
-PROFILE_FIELDS = ("description", "coverage", "cross_border", "customers", "foreign_share", "location",
-                  "own_platform", "licences_held", "commercial", "cross_border_operator", "registered_capital",
-                  "state_share", "dishonest_listed")
 
 
 class _Held(BaseModel):
@@ -31,26 +33,49 @@ class _Held(BaseModel):
     coverage: list[str] | str | None = None
 
 
-class _ProfileModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    description: str = ""
-    coverage: list[str] | str | None = None
-    cross_border: bool | None = None
-    cross_border_operator: Literal["self", "basic_operator"] | None = None
-    customers: list[Literal["consumers", "enterprises", "own_staff"]] | None = None
-    foreign_share: float | None = Field(default=None, ge=0, le=1)
-    location: str | None = None
-    own_platform: bool | None = None
-    commercial: bool | None = None
-    licences_held: list[_Held] | None = None
-    registered_capital: float | None = Field(default=None, ge=0)
-    state_share: float | None = Field(default=None, ge=0, le=1)
-    dishonest_listed: bool | None = None
+def _not_a_bool(value: Any) -> Any:
+    """``true`` is not a number, though Python counts it as 1."""
+    if isinstance(value, bool):
+        raise ValueError("a number is expected, not true/false")
+    return value
 
-    @field_validator("customers", mode="before")
-    @classmethod
-    def _one_customer(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
+
+def _listed(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _field_type(spec: FactSpec) -> Any:
+    """The type a profile field takes, from its fact's declaration."""
+    if spec.profile_type == "provinces":
+        return list[str] | str
+    if spec.type == "licences":
+        return list[_Held]
+    if spec.type == "bool":
+        return bool
+    if spec.type == "enum":
+        return Literal[spec.values]
+    if spec.type == "set":
+        return Annotated[list[Literal[spec.values]], BeforeValidator(_listed)]
+    if spec.type == "number":
+        return Annotated[float, BeforeValidator(_not_a_bool),
+                         Field(ge=spec.minimum, le=spec.maximum, allow_inf_nan=False)]
+    return str
+
+
+_MODELS: "weakref.WeakKeyDictionary[Vocabulary, type[BaseModel]]" = weakref.WeakKeyDictionary()
+
+
+def profile_model(vocabulary: Vocabulary) -> type[BaseModel]:
+    """The pydantic model of a profile: ``description`` plus one optional field per profile field the
+    vocabulary declares, typed by its fact (made once per vocabulary)."""
+    model = _MODELS.get(vocabulary)
+    if model is None:
+        fields: dict[str, Any] = {"description": (str, "")}
+        for name, spec in vocabulary.profile_fields().items():
+            fields[name] = (_field_type(spec) | None, None)
+        model = create_model("Profile", __config__=ConfigDict(extra="forbid"), **fields)
+        _MODELS[vocabulary] = model
+    return model
 
 
 @dataclass(frozen=True)
@@ -61,29 +86,27 @@ class HeldLicence:
 
 @dataclass(frozen=True)
 class Profile:
-    """What the user told us. ``None`` means unknown (a question may ask for it)."""
+    """What the user told us: the description and the profile fields stated (typed; an unknown fact is
+    simply absent, and a question may ask for it). Coverage and licences are resolved against the
+    catalogue's provinces and codes."""
 
     description: str
+    values: Mapping[str, Any] = field(default_factory=dict)
     provinces: tuple[str, ...] | None = None
     nationwide: bool = False
-    cross_border: bool | None = None
-    cross_border_operator: str | None = None
-    customers: tuple[str, ...] | None = None
-    foreign_share: float | None = None
-    location: str | None = None
-    own_platform: bool | None = None
-    commercial: bool | None = None
+    scope: str | None = None              # coverage stated as a scope (multi_province) without provinces
     licences_held: tuple[HeldLicence, ...] | None = None
-    registered_capital: float | None = None
-    state_share: float | None = None
-    dishonest_listed: bool | None = None
+
+    def get(self, name: str) -> Any:
+        """A stated profile field, or None."""
+        return self.values.get(name)
 
     @property
     def coverage_scope(self) -> str | None:
         if self.nationwide:
             return "multi_province"
         if self.provinces is None:
-            return None
+            return self.scope
         return "multi_province" if len(self.provinces) >= 2 else "single_province"
 
     def stated(self) -> dict[str, Any]:
@@ -93,12 +116,10 @@ class Profile:
             out["coverage"] = "nationwide"
         elif self.provinces is not None:
             out["coverage"] = list(self.provinces)
-        for name in ("cross_border", "cross_border_operator", "foreign_share", "location", "own_platform",
-                     "commercial", "registered_capital", "state_share", "dishonest_listed"):
-            if getattr(self, name) is not None:
-                out[name] = getattr(self, name)
-        if self.customers is not None:
-            out["customers"] = list(self.customers)
+        elif self.scope is not None:
+            out["coverage"] = self.scope
+        for name, value in self.values.items():
+            out[name] = list(value) if isinstance(value, tuple) else value
         if self.licences_held is not None:
             out["licences_held"] = [{"code": h.code, "coverage": list(h.provinces) if h.provinces else "nationwide"}
                                     for h in self.licences_held]
@@ -156,12 +177,12 @@ def resolve_provinces(kb: KnowledgeBase, raw: list[str] | str | None, field: str
     return tuple(out), False
 
 
-def _format(exc: ValidationError) -> str:
+def _format(exc: ValidationError, known: tuple[str, ...]) -> str:
     parts = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "profile"
         if err["type"] == "extra_forbidden":
-            parts.append(f"unknown fact {loc!r} (known: {', '.join(PROFILE_FIELDS)})")
+            parts.append(f"unknown fact {loc!r} (known: {', '.join(known)})")
         else:
             parts.append(f"{loc}: {err['msg']}")
     return "; ".join(parts)
@@ -169,44 +190,56 @@ def _format(exc: ValidationError) -> str:
 
 def build_profile(data: Mapping[str, Any], kb: KnowledgeBase, *, max_chars: int = DEFAULT_MAX_CHARS,
                   answers: Mapping[str, Any] | None = None) -> Profile:
-    """Validate a profile (plus ``answers`` to follow-up questions, which win) into a ``Profile``."""
+    """Validate a profile (plus ``answers`` to follow-up questions, which win) into a ``Profile``.
+
+    An answer may name the fact asked for or its profile field, and may be written as people answer
+    (``"是"``, ``"30%"``, ``"北京、上海"``, an option's number): ``answers.parse_answer`` reads it.
+    """
     if not isinstance(data, Mapping):
         raise InputError(f"a profile must be a mapping of facts, not {type(data).__name__}")
+    vocabulary = kb.vocabulary
     merged = dict(data)
     for key, value in (answers or {}).items():
-        merged[answer_field(key)] = value
+        if not isinstance(key, str):
+            raise InputError(f"answers are keyed by fact names, not {type(key).__name__}")
+        field_name, spec = answer_target(vocabulary, key)
+        merged[field_name] = parse_answer(spec, value) if spec is not None else value
+    model = profile_model(vocabulary)
+    known = tuple(model.model_fields)
     try:
-        model = _ProfileModel.model_validate(merged)
+        parsed = model.model_validate(merged)
     except ValidationError as exc:
-        raise InputError(f"invalid profile: {_format(exc)}") from None
-    description = check_text(model.description, max_chars=max_chars, what="profile description")
-    provinces, nationwide = resolve_provinces(kb, model.coverage, "coverage")
-    held = None
-    if model.licences_held is not None:
-        held_list = []
-        for licence in model.licences_held:
-            code = licence.code.strip().upper()
-            if code not in kb.entries:
-                raise InputError(f"licences_held: unknown catalogue code {licence.code!r}")
-            h_provinces, h_nationwide = resolve_provinces(kb, licence.coverage, f"licences_held.{code}.coverage")
-            held_list.append(HeldLicence(code, None if h_nationwide else h_provinces))
-        held = tuple(held_list)
-    return Profile(
-        description=description, provinces=provinces, nationwide=nationwide, cross_border=model.cross_border,
-        cross_border_operator=model.cross_border_operator,
-        customers=tuple(model.customers) if model.customers is not None else None,
-        foreign_share=model.foreign_share, location=(model.location or None), own_platform=model.own_platform,
-        commercial=model.commercial, licences_held=held, registered_capital=model.registered_capital,
-        state_share=model.state_share, dishonest_listed=model.dishonest_listed,
-    )
+        raise InputError(f"invalid profile: {_format(exc, known)}") from None
+    description = check_text(parsed.description, max_chars=max_chars, what="profile description")
+    fields = vocabulary.profile_fields()
+    values: dict[str, Any] = {}
+    provinces, nationwide, scope, held = None, False, None, None
+    for name, spec in fields.items():
+        value = getattr(parsed, name)
+        if value is None:
+            continue
+        if spec.profile_type == "provinces":
+            if value in spec.values:
+                scope = value
+            else:
+                provinces, nationwide = resolve_provinces(kb, value, name)
+        elif spec.type == "licences":
+            held = tuple(_held(kb, licence) for licence in value)
+        elif spec.type == "text":
+            if value.strip():
+                values[name] = value
+        else:
+            values[name] = tuple(dict.fromkeys(value)) if isinstance(value, list) else value
+    return Profile(description=description, values=values, provinces=provinces, nationwide=nationwide, scope=scope,
+                   licences_held=held)
 
 
-ANSWER_ALIASES = {"coverage_scope": "coverage"}
-
-
-def answer_field(key: str) -> str:
-    """Questions name facts; answers may use the fact name or the profile field."""
-    return ANSWER_ALIASES.get(key, key)
+def _held(kb: KnowledgeBase, licence: _Held) -> HeldLicence:
+    code = licence.code.strip().upper()
+    if code not in kb.entries:
+        raise InputError(f"licences_held: unknown catalogue code {licence.code!r}")
+    provinces, nationwide = resolve_provinces(kb, licence.coverage, f"licences_held.{code}.coverage")
+    return HeldLicence(code, None if nationwide else provinces)
 
 
 def parse_profile_document(text: str, *, source: str = "profile") -> Any:
