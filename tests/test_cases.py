@@ -53,3 +53,15 @@ def case_summary() -> str | None:
     """Precision and recall over the cases run in this session (None if none ran)."""
     ran = TOTALS.codes.tp + TOTALS.codes.fp + TOTALS.codes.fn + TOTALS.red_lines.tp + TOTALS.red_lines.fn
     return summary(TOTALS, FAILED, len(CASES)) if ran else None
+
+
+def test_every_rule_is_exercised_by_some_case():
+    # As `opa test --coverage`: a rule no case makes fire is knowledge nobody has checked
+    # (`tlc validate --cases tests/cases ...` lists them).
+    from classifier.pipeline import get_classifier
+    from classifier.surfaces.coverage import rule_coverage, unexercised
+
+    here = Path(__file__).parent
+    classifier = get_classifier()
+    _, fired = rule_coverage(classifier, [here / "cases", here / "heldout", here / "heldout2", here / "heldout3"])
+    assert unexercised(classifier, fired) == []

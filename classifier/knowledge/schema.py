@@ -62,10 +62,6 @@ class Source(Strict):
         return value
 
 
-class SourcesFile(Strict):
-    sources: tuple[Source, ...]
-
-
 class LicenceItem(Cited):
     """A licence item the licensing system issues under a code, or a sub-kind the catalogue names."""
 
@@ -123,10 +119,6 @@ class CatalogueEntry(Cited):
             if item.id.split(".")[0] != self.code:
                 raise ValueError(f"item {item.id} must start with its code {self.code}")
         return self
-
-
-class CatalogueFile(Strict):
-    entries: tuple[CatalogueEntry, ...] = Field(min_length=1)
 
 
 class Amendment(Cited):
@@ -192,10 +184,6 @@ class Relation(Cited):
         elif self.when is not None:
             raise ValueError("`when` is for escalates_to relations only")
         return self
-
-
-class RelationsFile(Strict):
-    relations: tuple[Relation, ...]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -349,11 +337,6 @@ class ActivitySpec(Strict):
         return value
 
 
-class FactsFile(Strict):
-    facts: tuple[FactSpec, ...]
-    activities: tuple[ActivitySpec, ...] = ()
-
-
 class Atom(Strict):
     """One condition of a rule. Exactly one of the kinds is set."""
 
@@ -457,21 +440,12 @@ class Rule(Cited):
 STAGES = ("facts", "activities", "businesses", "findings")
 
 
-class RulesFile(Strict):
-    stage: Literal["facts", "activities", "businesses", "findings"]
-    rules: tuple[Rule, ...] = Field(min_length=1)
-
-
 class RedLine(Cited):
     id: str
     severity: Literal["prohibited", "basic_licence_required", "condition_unmet", "review"]
     requires: tuple[str, ...] = ()
     message_zh: str = Field(min_length=1)
     message_en: str = Field(min_length=1)
-
-
-class RedLinesFile(Strict):
-    red_lines: tuple[RedLine, ...]
 
 
 class Zone(Cited):

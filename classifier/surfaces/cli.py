@@ -51,9 +51,15 @@ def cli(ctx: click.Context, knowledge: Path | None) -> None:
 
 
 @cli.command()
+@click.option("--cases", multiple=True, type=click.Path(exists=True), metavar="PATH",
+              help="Case files or directories: also report the rules no case exercises.")
 @click.pass_obj
-def validate(obj: _Context) -> None:
-    """Check every knowledge file against its schema and against each other."""
+def validate(obj: _Context, cases: tuple[str, ...]) -> None:
+    """Check every knowledge file against its schema and against each other.
+
+    With --cases (YAML files or directories of cases), also run them and list the rules that no case
+    exercises; exit 1 if there are any.
+    """
     from classifier.knowledge.loader import default_root, inspect_knowledge
 
     kb, problems = inspect_knowledge(obj.knowledge or default_root())
@@ -65,6 +71,21 @@ def validate(obj: _Context) -> None:
     assert kb is not None
     counts = ", ".join(f"{n} {what}" for what, n in kb.counts().items())
     click.echo(f"knowledge base OK: {counts}")
+    if cases:
+        from pathlib import Path
+
+        from classifier.pipeline import get_classifier
+        from classifier.surfaces.coverage import rule_coverage, unexercised
+
+        classifier = get_classifier(obj.knowledge)
+        count, fired = rule_coverage(classifier, [Path(c) for c in cases])
+        missing = unexercised(classifier, fired)
+        total = sum(len(r) for r in kb.rules.values())
+        click.echo(f"rule coverage: {total - len(missing)}/{total} rules exercised by {count} cases")
+        for rule_id in missing:
+            click.echo(f"  not exercised: {rule_id} ({kb.rule_files.get(rule_id, '?')})")
+        if missing:
+            sys.exit(1)
 
 
 @cli.group()

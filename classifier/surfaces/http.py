@@ -159,26 +159,22 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
 
     @app.post("/v1/audit", responses=ERRORS)
     def audit(request: AuditRequest) -> dict[str, Any]:
-        from classifier.surfaces.audit.records import Record, Summary, result_line, severity_at_least
+        from classifier.surfaces.audit.records import AuditTally, Record, classify_record, result_line
 
-        summary, results, skipped, failed = Summary(), [], [], False
+        tally, results, skipped = AuditTally(request.fail_on), [], []
         for index, item in enumerate(request.records, 1):
-            summary.read += 1
             record = Record("request", index, item.id or str(index), item.text if item.text is not None else item.profile)
-            try:
-                result = classifier.classify(record.subject, request.as_of, verify_questions=False)
-            except TlcError as exc:
-                summary.skipped += 1
-                skipped.append({"id": record.id, "index": index, "reason": str(exc)})
+            _, result, problem = classify_record(record, request.as_of, classifier)
+            if tally.take(record, result, problem) is None:
+                skipped.append({"id": record.id, "index": index, "reason": problem})
                 continue
-            summary.add(result)
-            failed = failed or severity_at_least(result, request.fail_on)
             line = result_line(record, result)
             line.pop("source", None)
             results.append(line)
+        summary = tally.summary
         return {"schema": "tlc.audit/1", "summary": {"read": summary.read, "classified": summary.classified,
                 "skipped": summary.skipped, "with_red_lines": summary.with_red_lines, "codes": summary.codes,
-                "red_lines": summary.red_lines, "fails": failed}, "results": results, "skipped": skipped}
+                "red_lines": summary.red_lines, "fails": tally.failed}, "results": results, "skipped": skipped}
 
     @app.get("/v1/catalogue", responses=ERRORS)
     def catalogue_index() -> list[dict[str, Any]]:

@@ -158,17 +158,53 @@ def open_input(path: str) -> io.TextIOBase:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
 
 
+@dataclass
+class AuditTally:
+    """The one audit loop's bookkeeping, shared by ``tlc audit`` and ``POST /v1/audit``: each record's
+    outcome is counted, a refused record is kept as a skip (fatal with ``strict``), and the run fails
+    when a red line reaches ``fail_on``."""
+
+    fail_on: str
+    strict: bool = False
+    summary: Summary = field(default_factory=Summary)
+    skipped: list[Skipped] = field(default_factory=list)
+    failed: bool = False
+
+    def take(self, record: Record, result: Result | None, problem: str | None) -> Result | None:
+        """Count one classified record; the result to write, or None when the record was refused."""
+        self.summary.read += 1
+        if problem is not None:
+            skip = Skipped(record.source, record.line, problem, at="classify")
+            if self.strict:
+                raise InputError(f"{skip.source}:{skip.line}: {skip.reason}")
+            self.skipped.append(skip)
+            self.summary.skipped += 1
+            return None
+        self.summary.add(result)
+        self.failed = self.failed or severity_at_least(result, self.fail_on)
+        return result
+
+    def unreadable(self, skip: Skipped) -> None:
+        """A record malformed before it could be classified (it was read, and is skipped)."""
+        if self.strict:
+            raise InputError(f"{skip.source}:{skip.line}: {skip.reason}")
+        self.skipped.append(skip)
+        self.summary.read += 1
+        self.summary.skipped += 1
+
+
 def severity_at_least(result: Result, threshold: str) -> bool:
     limit = SEVERITIES.index(threshold)
     return any(SEVERITIES.index(r.severity) <= limit for r in result.red_lines)
 
 
-def classify_record(record: Record, as_of: str | None) -> tuple[Record, Result | None, str | None]:
-    """Classify one record; an input problem becomes a reason, never an exception."""
-    from classifier.pipeline import classify
+def classify_record(record: Record, as_of, classifier=None) -> tuple[Record, Result | None, str | None]:
+    """Classify one record (with ``classifier``, default the shipped knowledge's); an input problem
+    becomes a reason, never an exception."""
+    from classifier.pipeline import get_classifier
 
     try:
-        return record, classify(record.subject, as_of=as_of, verify_questions=False), None
+        return record, (classifier or get_classifier()).classify(record.subject, as_of, verify_questions=False), None
     except TlcError as exc:
         return record, None, str(exc)
 

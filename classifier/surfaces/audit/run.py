@@ -12,7 +12,8 @@ import json
 import sys
 from multiprocessing import get_context
 
-from classifier.surfaces.audit.records import Record, Skipped, Summary, classify_record, iter_inputs, result_line, severity_at_least, summary_row
+from classifier.surfaces.audit.records import (AuditTally, Record, Skipped, Summary, classify_record, iter_inputs,
+                                               result_line, summary_row)
 from classifier.knowledge.catalogue import Catalogue
 from classifier.errors import InputError
 
@@ -71,11 +72,10 @@ def _classify_chunk(args):
 
 def run_audit(files, *, fmt, text_column, id_column, outputs, workers, fail_on, strict, as_of,
               catalogue: Catalogue) -> tuple[Summary, bool]:
-    summary = Summary()
-    skipped: list[Skipped] = []
-    failed = False
+    tally = AuditTally(fail_on, strict)
+    unreadable: list[Skipped] = []   # filled by the reader as it meets malformed records
     sinks = _Outputs(outputs, catalogue)
-    records = iter_inputs(files, fmt, text_column, id_column, skipped)
+    records = iter_inputs(files, fmt, text_column, id_column, unreadable)
     progress = _progress()
     pool = get_context("spawn").Pool(workers) if workers > 1 else None
     try:
@@ -85,43 +85,35 @@ def run_audit(files, *, fmt, text_column, id_column, outputs, workers, fail_on, 
                 pool.imap(_classify_chunk, ((chunk, as_of) for chunk in chunks)))
         else:
             results = (classify_record(record, as_of) for chunk in chunks for record in chunk)
-        reported = 0
         for record, result, problem in results:
-            summary.read += 1
-            reported = _report_skips(skipped, reported, strict, summary)
+            _take_unreadable(unreadable, tally)
+            kept = tally.take(record, result, problem)
             if problem is not None:
-                skip = Skipped(record.source, record.line, problem, at="classify")
-                if strict:
-                    raise InputError(f"{skip.source}:{skip.line}: {skip.reason}")
-                skipped.append(skip)
-                reported = _report_skips(skipped, reported, strict, summary)
-                continue
-            summary.add(result)
-            sinks.write(record, result)
-            if severity_at_least(result, fail_on):
-                failed = True
+                _say_skipped(tally.skipped[-1])
+            if kept is not None:
+                sinks.write(record, kept)
             if progress is not None:
                 progress.update(1)
-        _report_skips(skipped, reported, strict, summary)
+        _take_unreadable(unreadable, tally)
     finally:
         if pool is not None:
             pool.terminate()
         if progress is not None:
             progress.close()
-        sinks.close(summary, skipped)
-    return summary, failed
+        sinks.close(tally.summary, tally.skipped)
+    return tally.summary, tally.failed
 
 
-def _report_skips(skipped: list[Skipped], reported: int, strict: bool, summary: Summary) -> int:
-    """Print newly skipped records (file:line: reason); strict mode makes the first one fatal."""
-    for skip in skipped[reported:]:
-        if strict:
-            raise InputError(f"{skip.source}:{skip.line}: {skip.reason}")
-        print(f"tlc: skipped {skip.source}:{skip.line}: {skip.reason}", file=sys.stderr)
-        summary.skipped += 1
-        if skip.at == "read":
-            summary.read += 1  # never reached classify, but it was read
-    return len(skipped)
+def _take_unreadable(unreadable: list[Skipped], tally: AuditTally) -> None:
+    """Count and print the records the reader found malformed since last asked (strict: the first is fatal)."""
+    while unreadable:
+        skip = unreadable.pop(0)
+        tally.unreadable(skip)
+        _say_skipped(skip)
+
+
+def _say_skipped(skip: Skipped) -> None:
+    print(f"tlc: skipped {skip.source}:{skip.line}: {skip.reason}", file=sys.stderr)
 
 
 def _progress():
