@@ -1,7 +1,7 @@
 """Score tlc on the real-text corpus (tests/corpus/), per kind of text, beside two yardsticks.
 
 The corpus holds public texts written by others, labelled by the labelling guide
-(../shared/reference/labelling-guide.md; format in tests/corpus/COLLECTING.md). It is split once into a
+(docs/labelling-guide.md; format in tests/corpus/COLLECTING.md). It is split once into a
 development part (tests/corpus/dev/, run in the test suite) and a blind part (tests/corpus/blind/, run
 on demand and never tuned against).
 
