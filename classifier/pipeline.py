@@ -89,7 +89,7 @@ class Classifier:
         if "foreign_share" not in overridden:  # a profile's share wins over the text's
             counted += share_facts(profile.description, self.kb.lexicon.share_patterns, self.vocabulary)
         store = self.engine.run(signal_inputs + counted + stated, day, providers, overridden)
-        result = build_result(self.catalogue, store, evidence, input_data, day.isoformat())
+        result = build_result(self.catalogue, store, evidence, input_data, day)
         claims = check_claims(self.catalogue, profile.description, mentions,
                               next(iter(store.values("coverage_scope")), None))
         if claims:

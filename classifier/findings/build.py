@@ -5,6 +5,8 @@ back into the user's own words (signal mentions with their spans) or the profile
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import weakref
 
 from classifier.knowledge.catalogue import Catalogue
@@ -71,11 +73,8 @@ def _rule_sources(catalogue: Catalogue, rule_ids) -> list[str]:
 
 
 def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[Fact, list[Mention]],
-                 input_data: dict, as_of: str) -> Result:
-    import datetime as dt
-
+                 input_data: dict, day: dt.date) -> Result:
     kb = catalogue.kb
-    day = dt.date.fromisoformat(as_of)
     authorities: dict[str, set[str]] = {}
     for d in store.of("authority"):
         authorities.setdefault(d.fact.code, set()).add(d.fact.value)
@@ -140,5 +139,5 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[Fact, li
                               tuple(sorted(c for c in questions[name] if c in by_code))))
 
     trace = tuple(TraceEntry(f.rule, f.stage, f.matched, f.concluded) for f in store.trace)
-    return Result(input=input_data, as_of=as_of, businesses=tuple(businesses), red_lines=tuple(red_lines),
+    return Result(input=input_data, as_of=day.isoformat(), businesses=tuple(businesses), red_lines=tuple(red_lines),
                   questions=tuple(asked), trace=trace)
