@@ -17,7 +17,7 @@ from classifier.knowledge.loader import load_catalogue
 from classifier.findings.claims import check_claims
 from classifier.errors import InputError, KnowledgeError
 from classifier.text.facts import mention_facts, profile_facts, province_count_fact, share_facts
-from classifier.findings.build import build_result
+from classifier.findings.build import build_result, input_kind, mention_entries, status_of
 from classifier.engine.inference import Engine
 from classifier.knowledge.vocabulary import Fact
 from classifier.text.answers import answer_target
@@ -26,6 +26,7 @@ from classifier.findings.result import Question, Result
 from classifier.findings.requirements import Company, requirements_for
 from classifier.engine.compiler import compile_stage
 from classifier.knowledge.schema import STAGES
+from classifier.text.kinds import DetectedKind, KindDetector
 from classifier.text.lexicon import Lexicon
 
 
@@ -39,6 +40,7 @@ class Classifier:
         self.catalogue = catalogue
         self.kb = kb
         self.lexicon = Lexicon(kb)
+        self.kinds = KindDetector(kb)
         self.vocabulary = kb.vocabulary
         stages = [compile_stage(stage, kb.rules.get(stage, ())) for stage in STAGES]
         self.engine = Engine(stages, self.vocabulary, self._kind_of)
@@ -58,12 +60,24 @@ class Classifier:
 
     def classify(self, subject: str | Mapping[str, Any], as_of: dt.date | str | None = None,
                  answers: Mapping[str, Any] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS,
-                 requirements: bool = False, verify_questions: bool = True) -> Result:
+                 requirements: bool = False, verify_questions: bool = True, kind: str | None = None) -> Result:
         day = as_of_date(as_of)
-        result = self._classify_once(subject, day, answers or {}, max_chars, requirements)
+        if answers is not None and not isinstance(answers, Mapping):
+            raise InputError(f"answers must be a mapping of fact names to answers, not {type(answers).__name__}")
+        detected = self._kind(subject, kind, max_chars)
+        result = self._classify_once(subject, day, answers or {}, max_chars, requirements, detected)
         if verify_questions and result.questions:
-            result = self._keep_questions_that_matter(subject, day, answers or {}, max_chars, requirements, result)
+            result = self._keep_questions_that_matter(subject, day, answers or {}, max_chars, requirements, result,
+                                                      detected)
         return result
+
+    def _kind(self, subject, stated: str | None, max_chars: int) -> DetectedKind | None:
+        """The kind of document: as stated; else a text's by its cues; a profile describes its service."""
+        if stated is not None:
+            return self.kinds.stated(stated)
+        if isinstance(subject, str):
+            return self.kinds.detect(check_text(subject, max_chars=max_chars))
+        return self.kinds.for_profile()
 
     def _profile(self, subject, answers, max_chars: int) -> tuple[Profile, dict[str, Any]]:
         if isinstance(subject, str) and not answers:
@@ -73,9 +87,9 @@ class Classifier:
         return profile, {"profile": profile.stated()}
 
     def _classify_once(self, subject, day: dt.date, answers: Mapping[str, Any], max_chars: int,
-                       with_requirements: bool) -> Result:
+                       with_requirements: bool, kind: DetectedKind | None) -> Result:
         profile, input_data = self._profile(subject, answers, max_chars)
-        mentions = self.lexicon.extract(profile.description)
+        mentions = self.lexicon.extract(profile.description, kind.spec if kind is not None else None)
         signal_inputs, evidence = mention_facts(mentions, self.lexicon.subject_mentions(profile.description, mentions))
         stated, overridden = profile_facts(profile, self.vocabulary, self.catalogue)
         providers = {
@@ -90,6 +104,8 @@ class Classifier:
             counted += share_facts(profile.description, self.kb.lexicon.share_patterns, self.vocabulary)
         store = self.engine.run(signal_inputs + counted + stated, day, providers, overridden)
         result = build_result(self.catalogue, store, evidence, input_data, day)
+        result = dataclasses.replace(result, input_kind=input_kind(kind), mentions=mention_entries(self.catalogue, mentions))
+        result = dataclasses.replace(result, status=status_of(result, mentions, kind, bool(stated)))
         claims = check_claims(self.catalogue, profile.description, mentions,
                               next(iter(store.values("coverage_scope")), None))
         if claims:
@@ -123,7 +139,8 @@ class Classifier:
                 extra.append(Question(name, spec.question_zh, spec.question_en or "", spec.options, codes))
         return dataclasses.replace(result, requirements=tuple(found), questions=result.questions + tuple(extra))
 
-    def _keep_questions_that_matter(self, subject, day, answers, max_chars, with_requirements, result) -> Result:
+    def _keep_questions_that_matter(self, subject, day, answers, max_chars, with_requirements, result,
+                                    kind: DetectedKind | None) -> Result:
         """Keep a question only if some answer to it changes the result (docassemble's 'what is still
         needed', checked by running the engine with each probe answer from facts.yaml)."""
         base = result.signature()
@@ -134,7 +151,8 @@ class Classifier:
             field, _ = answer_target(self.vocabulary, question.fact)
             for value in probes:
                 try:
-                    probed = self._classify_once(subject, day, {**answers, field: value}, max_chars, with_requirements)
+                    probed = self._classify_once(subject, day, {**answers, field: value}, max_chars, with_requirements,
+                                                 kind)
                 except InputError:
                     continue
                 if probed.signature() != base:
@@ -154,7 +172,8 @@ def get_classifier(knowledge: Path | str | None = None) -> Classifier:
 
 def classify(subject: str | Mapping[str, Any], as_of: dt.date | str | None = None,
              answers: Mapping[str, Any] | None = None, *, knowledge: Path | str | None = None,
-             max_chars: int = DEFAULT_MAX_CHARS, requirements: bool = False, verify_questions: bool = True) -> Result:
+             max_chars: int = DEFAULT_MAX_CHARS, requirements: bool = False, verify_questions: bool = True,
+             kind: str | None = None) -> Result:
     """Classify a described service (text, or a profile mapping) as of a date (default today).
 
     ``answers`` are answers to the result's questions (fact name or profile field -> value); they are
@@ -162,8 +181,13 @@ def classify(subject: str | Mapping[str, Any], as_of: dt.date | str | None = Non
     and obliges (conditions judged for this company). Questions are only those whose answer would
     change the result: each candidate is checked by re-running with its probe answers
     (``verify_questions=False`` skips that check and returns every candidate, faster).
+    ``kind`` states what kind of document the text is (``product_page``, ``news``, ``question`` ... as
+    ``knowledge/documents.yaml`` lists them); otherwise a text's kind is read from its cues and a profile is
+    a self-description. The result says which (``input_kind``), whether anything was found (``status``:
+    findings, clear, or unrecognised when no service the subject operates could be read) and which
+    services the text only mentions (``mentions``).
     Raises ``InputError`` for input that cannot be classified and ``KnowledgeError`` for a broken
     knowledge base.
     """
     return get_classifier(knowledge).classify(subject, as_of, answers, max_chars=max_chars,
-                                              requirements=requirements, verify_questions=verify_questions)
+                                              requirements=requirements, verify_questions=verify_questions, kind=kind)

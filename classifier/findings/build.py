@@ -11,9 +11,11 @@ import weakref
 
 from classifier.knowledge.catalogue import Catalogue
 from classifier.engine.inference import FactStore
-from classifier.knowledge.vocabulary import Fact, value_text
-from classifier.findings.result import Business, Citation, Evidence, Question, RedLineFinding, Result, TraceEntry, SEVERITIES
-from classifier.text.lexicon import Mention
+from classifier.knowledge.vocabulary import LICENCE_NAME, Fact, value_text
+from classifier.findings.result import (Business, Citation, Evidence, InputKind, Mention as MentionEntry, Question,
+                                       RedLineFinding, Result, SEVERITIES, TraceEntry)
+from classifier.text.kinds import DetectedKind
+from classifier.text.lexicon import OPERATED, Mention
 
 def _evidence(store: FactStore, supports: frozenset, mentions: dict[Fact, list[Mention]]) -> tuple[Evidence, ...]:
     seen: set[tuple] = set()
@@ -70,6 +72,52 @@ def _rules(derivations) -> tuple[str, ...]:
 def _rule_sources(catalogue: Catalogue, rule_ids) -> list[str]:
     by_id = catalogue.rules_by_id
     return [s for rule_id in rule_ids if rule_id in by_id for s in by_id[rule_id].sources]
+
+
+# Roles that say what the subject itself does (offers, denies, uses, runs for its own staff, sells as
+# equipment ...): a text with one of these about a service tells us the subject's conduct.
+SUBJECT_ROLES = frozenset({"asserted", "subject", "negated", "self_use", "partner", "vendor", "uses"})
+
+
+def _is_service(signal: str) -> bool:
+    """Signals that name a service: ``svc.*`` concepts and catalogue names (not places, customers, cues)."""
+    return signal == LICENCE_NAME or signal.startswith("svc.")
+
+
+def mention_entries(catalogue: Catalogue, mentions: list[Mention]) -> tuple[MentionEntry, ...]:
+    """The services the text names that its subject does not operate, each with its role."""
+    concepts = {s.id: s for s in catalogue.kb.lexicon.signals}
+    out, seen = [], set()
+    for m in mentions:
+        if m.scope in OPERATED or not _is_service(m.signal):
+            continue
+        concept = concepts.get(m.signal)
+        code = m.code or (concept.business if concept is not None else None)
+        key = (m.start, m.end, m.signal, code)
+        if key in seen:
+            continue
+        seen.add(key)
+        service = concept.note if concept is not None else (catalogue.entry(code).name_en if code in catalogue else None)
+        out.append(MentionEntry(m.scope, m.text, m.start, m.end, m.signal, code, service))
+    return tuple(out)
+
+
+def status_of(result: Result, mentions: list[Mention], kind: DetectedKind | None, stated_facts: bool) -> str:
+    """findings, clear, or unrecognised ("could not tell"): silence must not look like a clean bill."""
+    if result.businesses or result.red_lines:
+        return "findings"
+    if stated_facts or (kind is not None and kind.spec.exhaustive):
+        return "clear"
+    if any(m.scope in SUBJECT_ROLES and _is_service(m.signal) for m in mentions):
+        return "clear"
+    return "unrecognised"
+
+
+def input_kind(kind: DetectedKind | None) -> InputKind | None:
+    if kind is None:
+        return None
+    return InputKind(kind.id, kind.spec.label_zh, kind.spec.label_en, kind.how,
+                     tuple(Evidence(e.text, e.start, e.end) for e in kind.evidence))
 
 
 def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[Fact, list[Mention]],

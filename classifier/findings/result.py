@@ -101,6 +101,43 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A service the text names without its subject operating it: discussed, asked about, used, bought,
+    required of others, recruited for, procured, denied ... (``role``). Auditors see what a text talks
+    about beside what it operates."""
+
+    role: str
+    text: str
+    start: int
+    end: int
+    signal: str
+    code: str | None = None
+    service: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": self.role, "text": self.text, "start": self.start, "end": self.end, "signal": self.signal,
+                "code": self.code, "service": self.service}
+
+
+@dataclass(frozen=True)
+class InputKind:
+    """What kind of text was classified, how that was decided, and the words that decided it."""
+
+    id: str
+    label_zh: str
+    label_en: str
+    how: str                     # stated | detected | profile
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label_zh": self.label_zh, "label_en": self.label_en, "how": self.how,
+                "evidence": [e.to_dict() for e in self.evidence]}
+
+
+STATUSES = ("findings", "clear", "unrecognised")
+
+
+@dataclass(frozen=True)
 class TraceEntry:
     rule: str
     stage: str
@@ -124,6 +161,11 @@ class Result:
     trace: tuple[TraceEntry, ...] = field(repr=False, default=())
     requirements: tuple = ()      # LicenceRequirements per business, when asked for
     claims: tuple = ()            # claims.ClaimFinding: licence claims in the text that do not hold
+    # findings: a business or red line; clear: the subject's own conduct was recognised and needs no
+    # licence; unrecognised: no service the subject operates could be read ("could not tell", never clean)
+    status: str = "unrecognised"
+    input_kind: InputKind | None = None
+    mentions: tuple[Mention, ...] = ()
 
     def signature(self) -> tuple:
         """What a question's answer could change: codes and items, authorities, red lines, conditions."""
@@ -150,11 +192,14 @@ class Result:
             "schema": SCHEMA,
             "input": self.input,
             "as_of": self.as_of,
+            "status": self.status,
+            "input_kind": self.input_kind.to_dict() if self.input_kind else None,
             "businesses": [b.to_dict() for b in self.businesses],
             "red_lines": [r.to_dict() for r in self.red_lines],
             "questions": [q.to_dict() for q in self.questions],
             "requirements": [r.to_dict() for r in self.requirements],
             "claims": [c.to_dict() for c in self.claims],
+            "mentions": [m.to_dict() for m in self.mentions],
             "trace": [t.to_dict() for t in self.trace],
         }
 

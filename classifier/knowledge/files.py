@@ -59,6 +59,7 @@ class KnowledgeBase:
     requirements: dict[str, tuple] = field(default_factory=dict)
     claims: schema.ClaimsFile | None = None
     requirement_files: dict[str, str] = field(default_factory=dict)
+    documents: schema.DocumentsFile | None = None
 
     @functools.cached_property
     def vocabulary(self) -> Vocabulary:
@@ -240,6 +241,8 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     requirements, requirement_files = _read_requirements(reader, root)
     claims_path = root / "claims.yaml"
     claims = reader.single(claims_path, schema.ClaimsFile) if claims_path.exists() else None
+    documents_path = root / "documents.yaml"
+    documents = reader.single(documents_path, schema.DocumentsFile) if documents_path.exists() else None
 
     if index is None:
         return None, reader.problems
@@ -263,6 +266,7 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         requirements=requirements,
         requirement_files=requirement_files,
         claims=claims,
+        documents=documents,
     )
     return kb, reader.problems
 
@@ -285,6 +289,7 @@ def _read_lexicon(reader: _Reader, root: Path) -> tuple[schema.LexiconFile, dict
     cues: list[schema.Cue] = []
     breaks: list[str] = []
     item_breaks: list[str] = []
+    sentence_breaks: list[str] = []
     share_patterns: list[schema.SharePattern] = []
     seen: dict[str, str] = {}
     paths = sorted((root / "lexicon").glob("*.yaml"))
@@ -301,9 +306,11 @@ def _read_lexicon(reader: _Reader, root: Path) -> tuple[schema.LexiconFile, dict
         cues.extend(part.cues)
         breaks.extend(part.clause_breaks)
         item_breaks.extend(part.item_breaks)
+        sentence_breaks.extend(part.sentence_breaks)
         share_patterns.extend(part.share_patterns)
     lexicon = schema.LexiconFile(signals=tuple(signals), cues=tuple(cues), clause_breaks=tuple(breaks),
-                                 item_breaks=tuple(item_breaks), share_patterns=tuple(share_patterns))
+                                 item_breaks=tuple(item_breaks), sentence_breaks=tuple(sentence_breaks),
+                                 share_patterns=tuple(share_patterns))
     return lexicon, {signal_id: root / "lexicon" / name for signal_id, name in seen.items()}
 
 

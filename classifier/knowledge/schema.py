@@ -238,13 +238,30 @@ class Signal(Strict):
                     then=tuple(then), sources=self.sources)
 
 
-class Cue(Strict):
-    """Scope words: negation, self-use, partner-run legs, domestic-only ... applied within a clause."""
+# What a text's subject does with a service it mentions (a mention's scope). Only ``asserted`` (it offers or
+# runs it) and ``subject`` (the opening names the operator) make a business; the rest are reported as
+# mentions: denied, own use, a partner's leg, equipment or software sold, a service used or bought, a
+# licence required of others, asked about, discussed, recruited for, procured, documented, made.
+Role = Literal["asserted", "subject", "negated", "self_use", "partner", "vendor", "uses", "required", "asked",
+               "discussed", "recruits", "procures", "documents", "makes"]
 
-    id: Literal["negation", "self_use", "partner", "vendor", "uses"]
-    direction: Literal["forward", "backward", "clause", "item"]
+
+class Cue(Strict):
+    """Scope words applied around a mention: within its clause (negation, self-use, partner-run legs, vendor
+    context, a service used, a licence required of others), its sentence (an offer: 我们提供, we offer),
+    or masking other cues (question words: 能不能 is no negation)."""
+
+    id: Literal["negation", "self_use", "partner", "vendor", "uses", "required", "offer", "question"]
+    direction: Literal["forward", "backward", "clause", "item", "sentence"]
     terms: tuple[str, ...] = Field(min_length=1)
+    applies_to: tuple[str, ...] = ()   # signal ids the cue changes (empty: every signal)
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _direction(self) -> "Cue":
+        if (self.id == "offer") != (self.direction == "sentence"):
+            raise ValueError("an offer cue, and only it, applies to its sentence")
+        return self
 
 
 class SharePattern(Strict):
@@ -272,6 +289,7 @@ class LexiconFile(Strict):
     cues: tuple[Cue, ...] = ()
     clause_breaks: tuple[str, ...] = ()
     item_breaks: tuple[str, ...] = ()
+    sentence_breaks: tuple[str, ...] = ()
 
 
 FactType = Literal["bool", "enum", "set", "number", "text", "code", "licences"]
@@ -341,7 +359,7 @@ class Atom(Strict):
     """One condition of a rule. Exactly one of the kinds is set."""
 
     signal: str | None = None
-    scope: Literal["asserted", "negated", "self_use", "partner", "vendor", "subject"] | None = None
+    scope: Role | None = None
     fact: str | None = None
     value: str | bool | int | None = None
     activity: str | None = None
@@ -446,6 +464,59 @@ class RedLine(Cited):
     requires: tuple[str, ...] = ()
     message_zh: str = Field(min_length=1)
     message_en: str = Field(min_length=1)
+
+
+class KindCue(Strict):
+    """Words (or regular expressions) that suggest a kind of document, and how much."""
+
+    weight: float = Field(default=1, gt=0)
+    terms: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _some(self) -> "KindCue":
+        if not self.terms and not self.patterns:
+            raise ValueError("a kind cue lists terms or patterns")
+        for pattern in self.patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+        return self
+
+
+class DocumentKind(Strict):
+    """A kind of text people paste (a product page, a scope, a judgment, a job post ...) and what the
+    services it mentions are to its subject by default (``role``): offered (``asserted``), discussed,
+    recruited for, procured, documented or made. Where ``offers_count``, a sentence with an offer cue
+    (我们提供, we offer) is the writer's own offer all the same."""
+
+    id: str
+    label_zh: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    role: Role
+    offers_count: bool = False
+    names_role: Role | None = None    # the role licence names take (a question asks about them)
+    exhaustive: bool = False          # it lists all its subject is registered or licensed for: no item, none held
+    cues: tuple[KindCue, ...] = ()
+    note: str | None = None
+
+
+class DocumentsFile(Cited):
+    default: str                      # the kind of a text no cue points elsewhere (a self-description)
+    threshold: float = Field(gt=0)    # the weight of a strong cue: one makes its kind a candidate
+    weak_threshold: float = Field(default=4, gt=0)   # ... or weak cues that add up to this much
+    cap: float = Field(default=3, gt=0)   # the most one cue group adds to a kind's score
+    kinds: tuple[DocumentKind, ...] = Field(min_length=1)   # in order of precedence when scores tie
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "DocumentsFile":
+        ids = [k.id for k in self.kinds]
+        if len(set(ids)) != len(ids):
+            raise ValueError("kind ids must be unique")
+        if self.default not in ids:
+            raise ValueError(f"default {self.default!r} is not a kind")
+        return self
 
 
 class Zone(Cited):

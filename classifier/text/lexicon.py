@@ -1,11 +1,17 @@
-"""Stage 1: text -> signals.
+"""Text -> signals, each with the role it plays for the text's subject.
 
 The lexicon (``knowledge/lexicon/*.yaml``) maps terms to signal ids; every catalogue name (official,
 2003 wording, abbreviation, English) becomes a ``licence.name`` signal carrying its code. Terms are
-matched on normalised text by one Aho-Corasick automaton (pyahocorasick), longest match first, with word
-boundaries for Latin terms. Scope cues (negation, self-use, partner-run legs, vendor context) are matched
-by a second automaton and applied within the clause they stand in. Term matching stays out of the rule
-engine: the engine sees a handful of signal facts per text.
+matched on normalised text (``matching.TermMatcher``), longest match first, with word boundaries for
+Latin terms. Term matching stays out of the rule engine: the engine sees a handful of signal facts
+per text.
+
+What a mention means to the subject (its scope: offered, denied, used, required of others, asked
+about, discussed ...) comes from two places: the kind of document (``kinds.py``: in a news article or a
+job post a service is discussed or recruited for, in a product page it is offered) and scope cues in
+the mention's clause, item or sentence (不提供, 仅供内部办公, 由中国联通提供, 使用阿里云, 需办理ICP备案; an
+offer, 我们提供, makes a sentence of a news article the writer's own offer; question words, 能不能,
+mask the negation inside them).
 """
 from __future__ import annotations
 
@@ -14,17 +20,19 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
-
 from classifier.knowledge.files import KnowledgeBase
 from classifier.knowledge.loader import default_root, load_knowledge
 from classifier.knowledge.names import all_names
+from classifier.knowledge.schema import DocumentKind
 from classifier.knowledge.vocabulary import LICENCE_NAME, PROVINCE
 from classifier.normalise import NormalisedText
+from classifier.text.matching import TermMatcher, key_of, longest_first
 
-SCOPE_ORDER = ("negated", "self_use", "partner", "vendor", "asserted")
+# When a clause holds several cues, the first of these that applies wins.
+SCOPE_ORDER = ("negated", "self_use", "partner", "vendor", "uses", "required", "asserted")
 CUE_SCOPE = {"negation": "negated", "self_use": "self_use", "partner": "partner", "vendor": "vendor",
-             "uses": "vendor"}  # using someone else's service: like a vendor, the company does not operate it
+             "uses": "uses", "required": "required"}   # offer and question cues give no scope of their own
+OPERATED = frozenset({"asserted", "subject"})          # the scopes that can make a business
 
 
 @dataclass(frozen=True)
@@ -48,10 +56,6 @@ class _Term:
     item: str | None = None
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
 def _inside_longer(match: tuple, spans: list[tuple]) -> bool:
     """Is ``match`` within a strictly longer one of ``spans`` (sorted, non-overlapping)?
 
@@ -64,15 +68,14 @@ def _inside_longer(match: tuple, spans: list[tuple]) -> bool:
     return start <= match[0] and match[1] <= end and (end - start) > (match[1] - match[0])
 
 
-def _add(automaton, key: str, payload: tuple) -> None:
-    """Store ``key`` with its payload and whether each end needs a word boundary (worked out once)."""
-    left = bool(key) and _is_word_char(key[0])
-    right = bool(key) and _is_word_char(key[-1])
-    automaton.add_word(key, (key, payload, left, right))
-
-
-def _key(term: str) -> str:
-    return NormalisedText(term).text.strip()
+def _grouped(pairs) -> list[tuple[str, tuple]]:
+    """(key, payload) pairs with one entry per key: 中国联通 and 中國聯通 are one key."""
+    grouped: dict[str, list] = {}
+    for key, value in pairs:
+        bucket = grouped.setdefault(key, [])
+        if value not in bucket:
+            bucket.append(value)
+    return [(key, tuple(values)) for key, values in grouped.items()]
 
 
 class Lexicon:
@@ -80,112 +83,58 @@ class Lexicon:
 
     def __init__(self, kb: KnowledgeBase):
         lexicon = kb.lexicon
-        self.signals = ahocorasick.Automaton()
-        entries: dict[str, list[_Term]] = {}
-        for signal in lexicon.signals:
-            for term in signal.terms:
-                key = _key(term)
-                bucket = entries.setdefault(key, [])
-                if all(t.signal != signal.id for t in bucket):  # 中国联通 and 中國聯通 are one key
-                    bucket.append(_Term(signal.id, len(key)))
-        for key, terms in entries.items():
-            _add(self.signals, key, tuple(terms))
-        self.signals.make_automaton()
-
+        self.signals = TermMatcher(_grouped(
+            (key_of(term), _Term(signal.id, len(key_of(term)))) for signal in lexicon.signals for term in signal.terms))
         # Catalogue names are a layer of their own: "CDN加速" is both the service term and the name CDN.
-        self.names = ahocorasick.Automaton()
-        name_entries: dict[str, list[_Term]] = {}
-        for target in all_names(kb):
-            key = _key(target.name)
-            if len(key) >= 2:
-                name_entries.setdefault(key, []).append(_Term(LICENCE_NAME, len(key), target.code, target.item))
-        for key, terms in name_entries.items():
-            _add(self.names, key, tuple(terms))
-        self.names.make_automaton()
-
+        self.names = TermMatcher(_grouped(
+            (key, _Term(LICENCE_NAME, len(key), target.code, target.item))
+            for target in all_names(kb) for key in (key_of(target.name),) if len(key) >= 2))
         # Provinces are a layer of their own: 浙江省内 is both a province and 省内 (a limit).
-        self.places = ahocorasick.Automaton()
-        for province in kb.provinces.provinces if kb.provinces is not None else ():
-            if province.outside_mainland:
-                continue  # Hong Kong, Macao, Taiwan are cross-border, not coverage
-            for name in (province.name, *province.aliases, *province.cities):
-                key = _key(name)
-                if len(key) >= 2:
-                    _add(self.places, key, (_Term(PROVINCE, len(key), province.name),))
-        if len(self.places):
-            self.places.make_automaton()
-
-        self.cues = ahocorasick.Automaton()
-        cue_entries: dict[str, list[tuple[str, str]]] = {}
-        for cue in lexicon.cues:
-            for term in cue.terms:
-                cue_entries.setdefault(_key(term), []).append((CUE_SCOPE.get(cue.id, cue.id), cue.direction))
-        for key, cues in cue_entries.items():
-            _add(self.cues, key, tuple(cues))
-        if cue_entries:
-            self.cues.make_automaton()
+        self.places = TermMatcher(_grouped(
+            (key, _Term(PROVINCE, len(key), province.name))
+            for province in (kb.provinces.provinces if kb.provinces is not None else ())
+            if not province.outside_mainland  # Hong Kong, Macao, Taiwan are cross-border, not coverage
+            for name in (province.name, *province.aliases, *province.cities)
+            for key in (key_of(name),) if len(key) >= 2))
+        self.cues = TermMatcher(_grouped(
+            (key_of(term), (cue.id, cue.direction, frozenset(cue.applies_to)))
+            for cue in lexicon.cues for term in cue.terms))
         self.breaks = frozenset(lexicon.clause_breaks)
         self.item_breaks = self.breaks | frozenset(lexicon.item_breaks)
+        self.sentence_breaks = frozenset(lexicon.sentence_breaks)
 
-    # -- matching -------------------------------------------------------------------------------
-    @staticmethod
-    def _raw(automaton, text: str):
-        """Every match, as (start, end, key, payload); Latin terms only between word boundaries."""
-        if not len(automaton):
-            return []
-        found = []
-        size = len(text)
-        for end_inclusive, (key, payload, left, right) in automaton.iter(text):
-            end = end_inclusive + 1
-            start = end - len(key)
-            if left and start > 0 and _is_word_char(text[start - 1]):
-                continue
-            if right and end < size and _is_word_char(text[end]):
-                continue
-            found.append((start, end, key, payload))
-        return found
-
-    @staticmethod
-    def _longest_first(found):
-        """Keep non-overlapping matches, longest first, earliest breaking ties (spaCy's policy).
-
-        An occupancy array makes this linear in the matched length rather than quadratic in matches.
-        """
-        if not found:
-            return []
-        taken = bytearray(max(m[1] for m in found))
-        kept: list[tuple[int, int, str, tuple]] = []
-        for match in sorted(found, key=lambda m: (-(m[1] - m[0]), m[0])):
-            start, end = match[0], match[1]
-            if not any(taken[start:end]):
-                kept.append(match)
-                taken[start:end] = b"\x01" * (end - start)
-        return sorted(kept)
-
-    @staticmethod
-    def _positions(norm: NormalisedText, breaks: frozenset) -> list[int]:
-        """Break positions, judged on the original character: NFKC turns the Chinese comma into ','."""
-        return norm.positions_of(breaks)
-
-    def extract(self, original: str) -> list[Mention]:
-        """Every signal mention in ``original``, in text order, with its scope."""
+    def extract(self, original: str, kind: DocumentKind | None = None) -> list[Mention]:
+        """Every signal mention in ``original``, in text order, with its scope for a text of ``kind``."""
         norm = NormalisedText(original)
         text = norm.text
-        breaks = (self._positions(norm, self.breaks), self._positions(norm, self.item_breaks))
+        breaks = (norm.positions_of(self.breaks), norm.positions_of(self.item_breaks))
+        sentences = norm.positions_of(self.sentence_breaks)
         cues_by_clause: dict[int, list] = {}
-        for cue in self._longest_first(self._raw(self.cues, text)):
+        offers: set[int] = set()   # sentences with an offer cue (我们提供, we offer)
+        for cue in self.cues.longest(text):
+            if any(cue_id == "offer" for cue_id, _, _ in cue[3]):
+                offers.add(bisect.bisect_right(sentences, cue[0]))
             cues_by_clause.setdefault(bisect.bisect_right(breaks[0], cue[0]), []).append(cue)
-        names = self._longest_first(self._raw(self.names, text))
+        names = self.names.longest(text)
         # A name inside a longer term still counts (CDN in CDN加速); a term inside a longer name defers
         # to the name (呼叫中心 in 第二类增值电信业务中的呼叫中心业务 is the licence, not a second signal).
-        terms = [m for m in self._longest_first(self._raw(self.signals, text)) if not _inside_longer(m, names)]
-        found = terms + names + self._longest_first(self._raw(self.places, text))
+        terms = [m for m in self.signals.longest(text) if not _inside_longer(m, names)]
+        found = terms + names + self.places.longest(text)
+        role = kind.role if kind is not None else "asserted"
         mentions = []
-        for start, end, _, terms in sorted(found, key=lambda m: (m[0], m[1])):
-            cues = cues_by_clause.get(bisect.bisect_right(breaks[0], start), ())
-            scope = self._scope(start, end, cues, breaks) if cues else "asserted"
+        for start, end, _, found_terms in sorted(found, key=lambda m: (m[0], m[1])):
+            base = role
+            if base not in OPERATED and kind.offers_count and bisect.bisect_right(sentences, start) in offers:
+                base = "asserted"   # the writer's own offer, in a text that otherwise talks about services
             o_start, o_end = norm.span(start, end)
-            for term in terms:
+            cues = cues_by_clause.get(bisect.bisect_right(breaks[0], start), ())
+            for term in found_terms:
+                scope = base
+                if base == "asserted":
+                    if cues:
+                        scope = self._scope(start, end, cues, breaks, term.signal)
+                    if scope == "asserted" and term.signal == LICENCE_NAME and kind is not None and kind.names_role:
+                        scope = kind.names_role   # a licence a question asks about is no service offered
                 mentions.append(Mention(term.signal, o_start, o_end, original[o_start:o_end], scope,
                                         term.code, term.item))
         return mentions
@@ -201,7 +150,7 @@ class Lexicon:
         return [m for m in mentions if m.start <= lead + window and m.scope == "asserted"]
 
     @staticmethod
-    def _scope(start: int, end: int, cues, breaks: tuple[list[int], list[int]]) -> str:
+    def _scope(start: int, end: int, cues, breaks: tuple[list[int], list[int]], signal: str) -> str:
         _, item_breaks = breaks
         item = bisect.bisect_right(item_breaks, start)
         scopes = []
@@ -210,7 +159,10 @@ class Lexicon:
                 continue  # the cue is part of the term itself (信息服务业务（不含…）)
             covers = c_start <= start and end <= c_end  # the term is part of the cue (不转租 ⊃ 转租)
             same_item = bisect.bisect_right(item_breaks, c_start) == item
-            for scope, direction in kinds:
+            for cue_id, direction, applies_to in kinds:
+                scope = CUE_SCOPE.get(cue_id)
+                if scope is None or (applies_to and signal not in applies_to):
+                    continue
                 if (covers
                         or (direction == "item" and same_item)
                         or direction == "clause"
