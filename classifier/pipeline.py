@@ -55,8 +55,11 @@ class Classifier:
         return "MIIT" if "MIIT" in found else ("provincial" if found else None)
 
     def _kind_of(self, code: str) -> str:
-        """A business's catalogue kind, which findings rules test (``business_kind``)."""
-        return self.catalogue.entry(code).kind if code in self.catalogue else "unknown"
+        """A business's catalogue kind, which findings rules test (``business_kind``). A class of businesses
+        (基础电信业务 named bare in a scope) is ``category``: no rule about a business applies to it."""
+        if code not in self.catalogue:
+            return "unknown"
+        return "category" if self.catalogue.is_category(code) else self.catalogue.entry(code).kind
 
     def classify(self, subject: str | Mapping[str, Any], as_of: dt.date | str | None = None,
                  answers: Mapping[str, Any] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS,
