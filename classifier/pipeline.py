@@ -16,7 +16,7 @@ from classifier.knowledge.catalogue import Catalogue
 from classifier.knowledge.loader import load_catalogue
 from classifier.findings.claims import check_claims
 from classifier.errors import InputError, KnowledgeError
-from classifier.text.facts import mention_facts, profile_facts, province_count_fact, share_facts
+from classifier.text.facts import location_facts, mention_facts, profile_facts, province_count_fact, share_facts
 from classifier.findings.build import build_result, input_kind, mention_entries, status_of
 from classifier.engine.inference import Engine
 from classifier.knowledge.vocabulary import Fact
@@ -105,6 +105,8 @@ class Classifier:
         counted = province_count_fact(mentions, self.vocabulary)
         if "foreign_share" not in overridden:  # a profile's share wins over the text's
             counted += share_facts(profile.description, self.kb.lexicon.share_patterns, self.vocabulary)
+        if "location" not in overridden:
+            counted += location_facts(profile.description, self.kb.lexicon.location_patterns, self.vocabulary)
         store = self.engine.run(signal_inputs + counted + stated, day, providers, overridden)
         result = build_result(self.catalogue, store, evidence, input_data, day)
         result = dataclasses.replace(result, input_kind=input_kind(kind), mentions=mention_entries(self.catalogue, mentions))

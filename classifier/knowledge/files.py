@@ -291,6 +291,7 @@ def _read_lexicon(reader: _Reader, root: Path) -> tuple[schema.LexiconFile, dict
     item_breaks: list[str] = []
     sentence_breaks: list[str] = []
     share_patterns: list[schema.SharePattern] = []
+    location_patterns: list[schema.LocationPattern] = []
     seen: dict[str, str] = {}
     paths = sorted((root / "lexicon").glob("*.yaml"))
     for path in paths:
@@ -308,9 +309,10 @@ def _read_lexicon(reader: _Reader, root: Path) -> tuple[schema.LexiconFile, dict
         item_breaks.extend(part.item_breaks)
         sentence_breaks.extend(part.sentence_breaks)
         share_patterns.extend(part.share_patterns)
+        location_patterns.extend(part.location_patterns)
     lexicon = schema.LexiconFile(signals=tuple(signals), cues=tuple(cues), clause_breaks=tuple(breaks),
                                  item_breaks=tuple(item_breaks), sentence_breaks=tuple(sentence_breaks),
-                                 share_patterns=tuple(share_patterns))
+                                 share_patterns=tuple(share_patterns), location_patterns=tuple(location_patterns))
     return lexicon, {signal_id: root / "lexicon" / name for signal_id, name in seen.items()}
 
 

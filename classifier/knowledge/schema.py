@@ -283,8 +283,27 @@ class SharePattern(Strict):
         return self
 
 
+class LocationPattern(Strict):
+    """A regular expression whose first group is where the text says the company is registered
+    (注册在临港新片区); the foreign-investment zones are read from it as from a profile's ``location``."""
+
+    regex: str
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _compiles(self) -> "LocationPattern":
+        try:
+            groups = re.compile(self.regex).groups
+        except re.error as exc:
+            raise ValueError(f"bad regular expression: {exc}") from None
+        if groups < 1:
+            raise ValueError("the pattern needs a group for the place")
+        return self
+
+
 class LexiconFile(Strict):
     share_patterns: tuple[SharePattern, ...] = ()
+    location_patterns: tuple[LocationPattern, ...] = ()
     signals: tuple[Signal, ...] = ()
     cues: tuple[Cue, ...] = ()
     clause_breaks: tuple[str, ...] = ()

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 
 from classifier.knowledge.catalogue import Catalogue
-from classifier.knowledge.schema import SharePattern
+from classifier.knowledge.schema import LocationPattern, SharePattern
 from classifier.knowledge.vocabulary import PROVINCE, Fact, Vocabulary
 from classifier.text.lexicon import Mention
 from classifier.text.profile import Profile
@@ -53,6 +53,15 @@ def share_facts(text: str, patterns: tuple[SharePattern, ...], vocabulary: Vocab
             percent = float(match.group(1))
             if 0 <= percent <= 100:
                 return [vocabulary.fact("foreign_share", percent / 100)]
+    return []
+
+
+def location_facts(text: str, patterns: tuple[LocationPattern, ...], vocabulary: Vocabulary) -> list[Fact]:
+    """Where the text says the company is registered (注册在临港新片区, registered in Lingang)."""
+    for pattern in patterns:
+        match = re.search(pattern.regex, text, flags=re.IGNORECASE)
+        if match and match.group(1).strip():
+            return [vocabulary.fact("location", match.group(1).strip())]
     return []
 
 
