@@ -91,3 +91,13 @@ def test_schemathesis_finds_no_server_error_and_responses_match_the_schema(case)
     from schemathesis.checks import not_a_server_error
 
     case.call_and_validate(checks=[not_a_server_error, response_schema_conformance, status_code_conformance])
+
+
+def test_a_request_may_state_the_kind_of_text_and_gets_status_and_mentions():
+    body = client.post("/v1/classify", json={"text": "我们提供CDN加速", "kind": "job_post"}).json()
+    assert body["input_kind"]["id"] == "job_post" and body["input_kind"]["how"] == "stated"
+    assert body["status"] == "unrecognised" and body["mentions"][0]["role"] == "recruits"
+    bad = client.post("/v1/classify", json={"text": "我们提供CDN加速", "kind": "poem"})
+    assert bad.status_code == 422 and "unknown document kind" in bad.json()["detail"]
+    audit = client.post("/v1/audit", json={"records": [{"text": "全国CDN加速服务", "kind": "news"}]}).json()
+    assert audit["results"][0]["status"] == "unrecognised"

@@ -130,3 +130,17 @@ def test_two_workers_give_the_same_results(capsys, tmp_path, csv_input):
     run_cli(capsys, "audit", str(csv_input), "--text-column", "desc", "-o", str(one))
     run_cli(capsys, "audit", str(csv_input), "--text-column", "desc", "-o", str(two), "--workers", "2")
     assert _summary(one) == _summary(two)
+
+
+def test_status_kind_and_mentions_reach_the_csv_and_a_record_may_state_its_kind(capsys, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "我们提供全国CDN加速服务"}\n'
+                      '{"id": "b", "text": "全国CDN加速服务", "kind": "news"}\n'
+                      '{"id": "c", "text": "岗位职责：负责CDN节点运维。任职要求：本科。"}\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code, _, _ = run_cli(capsys, "audit", str(source), "-o", str(out))
+    assert code == 0
+    rows = {row["id"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+    assert (rows["a"]["status"], rows["a"]["codes"]) == ("findings", "B12")
+    assert (rows["b"]["status"], rows["b"]["kind"], rows["b"]["codes"]) == ("unrecognised", "news", "")
+    assert (rows["c"]["kind"], rows["c"]["mentions"]) == ("job_post", "B12")

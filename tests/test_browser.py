@@ -74,16 +74,37 @@ def test_web_page_screenshot(server, tmp_path):
     assert shot.exists() and shot.stat().st_size > 20_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_audit_report_opens_filters_and_renders(tmp_path):
+def _audit_report(tmp_path, lines: str):
+    """Audit ``lines`` (one text each) into an HTML report; return its path."""
     from classifier.surfaces.cli import main
 
     source = tmp_path / "in.txt"
-    source.write_text("为企业客户提供SD-WAN组网服务，仅限境内\n面向个人用户的翻墙加速器\n提供CDN加速服务\n", encoding="utf-8")
+    source.write_text(lines, encoding="utf-8")
     report = tmp_path / "audit.html"
     with pytest.raises(SystemExit):
         main(["audit", str(source), "-o", str(report)])
+    return report
+
+
+def test_audit_report_opens_filters_and_renders(tmp_path):
+    report = _audit_report(tmp_path, "为企业客户提供SD-WAN组网服务，仅限境内\n面向个人用户的翻墙加速器\n提供CDN加速服务\n")
     dom = _browser(tmp_path, "--dump-dom", report.as_uri())
     assert 'id="shown" class="src">3 / 3<' in dom  # the filter script ran in the browser
     shot = tmp_path / "audit.png"
     _browser(tmp_path, "--window-size=1280,900", f"--screenshot={shot}", report.as_uri())
     assert shot.exists() and shot.stat().st_size > 20_000
+
+
+def test_web_page_says_could_not_tell_and_lists_mentions(server, tmp_path):
+    text = "岗位职责：负责CDN节点运维。任职要求：本科。"
+    dom = _browser(tmp_path, "--dump-dom", f"{server}/?text={urllib.parse.quote(text)}&lang=en")
+    assert 'data-state="done"' in dom and 'data-status="unrecognised"' in dom
+    assert "Could not tell" in dom and "Read as: job post" in dom
+    assert 'class="mention" data-role="recruits"' in dom
+
+
+def test_audit_report_marks_could_not_tell(tmp_path):
+    report = _audit_report(tmp_path, "岗位职责：负责CDN节点运维，任职要求：本科\n提供CDN加速服务\n")
+    dom = _browser(tmp_path, "--dump-dom", report.as_uri())
+    assert 'data-status="unrecognised"' in dom and "could not tell" in dom
+    assert 'data-status="findings"' in dom

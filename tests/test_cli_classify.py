@@ -84,4 +84,7 @@ def test_signals_command_shows_terms_signals_and_scopes(capsys):
     code, out, _ = run_cli(capsys, "signals", "不提供跨境专线，经营范围：第二类增值电信业务中的因特网接入服务业务")
     assert code == 0
     assert "geo.cross_border       negated" in out and "licence.name           asserted -> B14" in out
-    assert run_cli(capsys, "signals", "hello")[1].strip() == "no signals"
+    assert out.startswith("kind: business_scope (detected; '经营范围')")
+    assert run_cli(capsys, "signals", "hello")[1].strip().endswith("no signals")
+    stated = run_cli(capsys, "signals", "--kind", "news", "我们提供CDN加速")[1]
+    assert stated.startswith("kind: news (stated") and "svc.cdn" in stated

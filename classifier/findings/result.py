@@ -16,6 +16,13 @@ SEVERITY_LABEL = {
     "condition_unmet": ("条件不满足", "condition unmet"),
     "review": ("需复核", "review"),
 }
+ROLE_LABEL = {  # what a mention is to the text's subject (``Mention.role``)
+    "negated": ("否认经营", "denied"), "self_use": ("自用", "own use"), "partner": ("由基础运营商提供", "run by an operator"),
+    "vendor": ("设备或软件供应", "equipment or software"), "uses": ("使用他人服务", "used or bought"),
+    "required": ("对他人的许可要求", "licence required of others"), "asked": ("询问", "asked about"),
+    "discussed": ("讨论或报道", "discussed"), "recruits": ("招聘", "recruited for"), "procures": ("采购", "procured"),
+    "documents": ("自部署软件文档", "self-run software documented"), "makes": ("设备制造", "equipment made"),
+}
 AUTHORITY_LABEL = {"MIIT": ("工业和信息化部", "MIIT"), "provincial": ("省级通信管理局", "provincial communications administration")}
 
 
@@ -240,7 +247,14 @@ def render_text(result: Result, lang: str = "both", rules: dict | None = None) -
     def line(text_zh: str, text_en: str) -> str:
         return " / ".join(t for t, on in ((text_zh, zh), (text_en, en)) if on)
 
-    out = [line(f"判定日期 {result.as_of}", f"as of {result.as_of}"), ""]
+    out = [line(f"判定日期 {result.as_of}", f"as of {result.as_of}")]
+    if result.input_kind is not None and result.input_kind.how != "profile":
+        kind = result.input_kind
+        cues = "、".join(f"「{e.text}」" for e in kind.evidence[:4])
+        how_zh, how_en = ("按用户指定", "as stated") if kind.how == "stated" else ("据", "from")
+        out.append(line(f"文本类型：{kind.label_zh}" + (f"（{how_zh}{cues}）" if cues or kind.how == "stated" else ""),
+                        f"read as: {kind.label_en}" + (f" ({how_en} {cues})" if cues or kind.how == "stated" else "")))
+    out.append("")
     if result.businesses:
         out.append(line("所经营的电信业务与所需许可：", "Businesses operated and licences needed:"))
         for b in result.businesses:
@@ -255,8 +269,12 @@ def render_text(result: Result, lang: str = "both", rules: dict | None = None) -
             if b.evidence:
                 out.append(f"      {line('依据', 'evidence')}: {_quote(b.evidence)}")
             out += why(b.rules)
-    else:
+    elif result.status == "clear":
         out.append(line("未发现需要电信业务经营许可的业务。", "No business that needs a telecom licence was found."))
+    else:
+        out.append(line("无法判断：文本没有描述其主体经营的电信业务（不等于无需许可）。",
+                        "Could not tell: the text describes no telecom service its subject operates "
+                        "(this is not a clean bill)."))
     if result.red_lines:
         out += ["", line("红线：", "Red lines:")]
         for r in result.red_lines:
@@ -273,6 +291,14 @@ def render_text(result: Result, lang: str = "both", rules: dict | None = None) -
                 out.append(f"      {line('依据', 'evidence')}: {_quote(r.evidence)}")
             out.append(f"      {line('出处', 'sources')}: {', '.join(c.id for c in r.citations)}")
             out += why(r.rules)
+    if result.mentions:
+        out += ["", line("仅提及（未由主体经营）：", "Mentioned only (not operated by the subject):")]
+        shown = list(dict.fromkeys((m.text, m.code, m.role) for m in result.mentions))
+        for text, code, role in shown[:12]:
+            label = line(*ROLE_LABEL.get(role, (role, role)))
+            out.append(f"  · 「{text}」" + (f" → {code}" if code else "") + f"  [{label}]")
+        if len(shown) > 12:
+            out.append(f"  … +{len(shown) - 12}")
     if result.claims:
         out += ["", line("许可声明不符：", "Licence claims that do not hold:")]
         for claim in result.claims:

@@ -202,9 +202,12 @@ def _read_subject(text: str | None, file: Path | None, max_chars: int):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --report: write to this file instead of stdout.")
 @click.option("--why", is_flag=True, help="Show the rules behind each business and red line.")
+@click.option("--kind", default=None, metavar="KIND",
+              help="What kind of text this is (product_page, business_scope, news, question, job_post, tender ...); "
+                   "default: read from the text.")
 @click.pass_obj
 def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, lang: str, as_of: str | None,
-             trace: bool, max_chars: int, report: str | None, output: Path | None, why: bool) -> None:
+             trace: bool, max_chars: int, report: str | None, output: Path | None, why: bool, kind: str | None) -> None:
     """Which licences a described service needs, and which red lines it crosses.
 
     TEXT is a description (zh/en); '-' reads text or a JSON profile from stdin; -f reads a profile.
@@ -214,7 +217,7 @@ def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, 
 
     subject = _read_subject(text, file, max_chars)
     result = run_classify(subject, as_of=as_of, knowledge=obj.knowledge, max_chars=max_chars,
-                          requirements=bool(report) or as_json)
+                          requirements=bool(report) or as_json, kind=kind)
     if report:
         _write_document(obj, result, report, output)
     elif as_json:
@@ -228,13 +231,21 @@ def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, 
 
 @cli.command()
 @click.argument("text")
+@click.option("--kind", default=None, metavar="KIND",
+              help="What kind of text this is (product_page, business_scope, news, question, job_post, tender ...); "
+                   "default: read from the text.")
 @click.pass_obj
-def signals(obj: _Context, text: str) -> None:
-    """Show what the lexicon finds in TEXT: each term, its signal, its scope (for lexicon editors)."""
-    from classifier.text.lexicon import load_lexicon
+def signals(obj: _Context, text: str, kind: str | None) -> None:
+    """Show what kind of text TEXT reads as (and why), and what the lexicon finds in it: each term, its
+    signal, its scope (for lexicon editors)."""
+    from classifier.pipeline import get_classifier
 
-    lexicon = load_lexicon(obj.knowledge)
-    mentions = lexicon.extract(text)
+    classifier = get_classifier(obj.knowledge)
+    detected = classifier.kinds.stated(kind) if kind else classifier.kinds.detect(text)
+    if detected is not None:
+        cues = ", ".join(repr(e.text) for e in detected.evidence) or "no cue"
+        click.echo(f"kind: {detected.id} ({detected.how}; {cues})")
+    mentions = classifier.lexicon.extract(text, detected.spec if detected else None)
     if not mentions:
         click.echo("no signals")
     for m in mentions:
@@ -317,8 +328,11 @@ def _single_licence_result(catalogue, entry, authority, found, day):
 @click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True)
 @click.option("--as-of", "as_of", default=None, help="Answer for this date (YYYY-MM-DD); default today.")
 @click.option("--report", "report", type=click.Choice(["md", "html", "text"]), default="text", show_default=True)
+@click.option("--kind", default=None, metavar="KIND",
+              help="What kind of text this is (product_page, business_scope, news, question, job_post, tender ...); "
+                   "default: read from the text.")
 @click.pass_obj
-def interview(obj: _Context, text: str | None, lang: str, as_of: str | None, report: str) -> None:
+def interview(obj: _Context, text: str | None, lang: str, as_of: str | None, report: str, kind: str | None) -> None:
     """Ask the questions that would change the answer, one by one, then print the full report.
 
     Works at a terminal and when piped: answers are read a line each from stdin.
@@ -328,7 +342,7 @@ def interview(obj: _Context, text: str | None, lang: str, as_of: str | None, rep
 
     def classify_with(answers):
         return run_classify(description, as_of=as_of, answers=answers or None, knowledge=obj.knowledge,
-                            requirements=True)
+                            requirements=True, kind=kind)
 
     description = text if text is not None else click.prompt("描述您的业务 / Describe the service", type=str)
     result = run_interview(classify_with, obj.catalogue(), lang, _ask, tell=lambda m: click.echo(m, err=True))
@@ -366,9 +380,13 @@ def _ask(prompt: str, choices: tuple[str, ...] | None) -> str | None:
               help="Exit 1 when any record has a red line at or above this severity.")
 @click.option("--strict", is_flag=True, help="A malformed record is fatal (exit 2) instead of skipped.")
 @click.option("--as-of", "as_of", default=None, help="Answer for this date (YYYY-MM-DD); default today.")
+@click.option("--kind", default=None, metavar="KIND",
+              help="What kind of text every record is (business_scope for a registry extract ...); default: read "
+                   "from each text, or a JSONL record's own 'kind'.")
 @click.pass_obj
 def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: str, id_column: str,
-          outputs: tuple[Path, ...], workers: int, fail_on: str, strict: bool, as_of: str | None) -> None:
+          outputs: tuple[Path, ...], workers: int, fail_on: str, strict: bool, as_of: str | None,
+          kind: str | None) -> None:
     """Classify every record of FILES ('-' for stdin) and report those that cross a red line.
 
     Exit 0 when clean, 1 when a record has a red line at or above --fail-on, 2 on bad input.
@@ -381,7 +399,7 @@ def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: s
         os.environ["TLC_KNOWLEDGE"] = str(obj.knowledge)  # worker processes read it
     summary, failed = run_audit(files, fmt=fmt, text_column=text_column, id_column=id_column, outputs=outputs,
                                 workers=workers, fail_on=fail_on, strict=strict, as_of=as_of,
-                                catalogue=obj.catalogue())
+                                catalogue=obj.catalogue(), kind=kind)
     click.echo(summary.line(), err=True)
     if failed:
         sys.exit(1)
@@ -401,7 +419,7 @@ def serve(obj: _Context, host: str, port: int, workers: int) -> None:
     if obj.knowledge is not None:
         os.environ["TLC_KNOWLEDGE"] = str(obj.knowledge)
     obj.catalogue()  # a broken knowledge base fails here, with one line, not in every worker
-    uvicorn.run("classifier.api:app_factory", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("classifier.surfaces.http:app_factory", factory=True, host=host, port=port, workers=workers,
                 log_level="warning")
 
 

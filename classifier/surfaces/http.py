@@ -26,11 +26,15 @@ SEVERITY = Literal["prohibited", "basic_licence_required", "condition_unmet", "r
 
 
 class _TextOrProfile(BaseModel):
-    """Either `text` or `profile` (a mapping with `description` and any known facts), not both."""
+    """Either `text` or `profile` (a mapping with `description` and any known facts), not both; `kind`
+    optionally says what kind of text it is (default: read from the text; a profile is a self-description)."""
 
     model_config = ConfigDict(extra="forbid")
     text: str | None = Field(default=None, max_length=MAX_BODY)
     profile: dict[str, Any] | None = None
+    kind: str | None = Field(default=None, max_length=40,
+                             description="product_page, business_scope, licence_record, footer, enforcement, news, "
+                                         "legal_article, question, job_post, tender, readme, review or vendor_page")
 
     @model_validator(mode="after")
     def _one_subject(self):
@@ -151,7 +155,7 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
     def classify(request: ClassifyRequest) -> dict[str, Any]:
         subject = request.text if request.text is not None else request.profile
         result = classifier.classify(subject, request.as_of, request.answers, requirements=request.requirements,
-                                     verify_questions=request.verify_questions)
+                                     verify_questions=request.verify_questions, kind=request.kind)
         data = result.to_dict()
         if not request.trace:
             data["trace"] = []
@@ -163,7 +167,8 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
 
         tally, results, skipped = AuditTally(request.fail_on), [], []
         for index, item in enumerate(request.records, 1):
-            record = Record("request", index, item.id or str(index), item.text if item.text is not None else item.profile)
+            record = Record("request", index, item.id or str(index), item.text if item.text is not None else item.profile,
+                            kind=item.kind)
             _, result, problem = classify_record(record, request.as_of, classifier)
             if tally.take(record, result, problem) is None:
                 skipped.append({"id": record.id, "index": index, "reason": problem})
@@ -198,5 +203,5 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
 
 
 def app_factory():
-    """Entry for `uvicorn --factory classifier.api:app_factory` (what `tlc serve` runs)."""
+    """Entry for `uvicorn --factory classifier.surfaces.http:app_factory` (what `tlc serve` runs)."""
     return create_app()

@@ -30,6 +30,7 @@ class Record:
     line: int
     id: str
     subject: str | dict
+    kind: str | None = None   # what kind of text the record is, when the input says so
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def _lines(stream: io.TextIOBase) -> Iterator[tuple[int, str]]:
 
 
 def read_records(path: str, stream: io.TextIOBase, fmt: str, text_column: str, id_column: str,
-                 errors: list[Skipped]) -> Iterator[Record]:
+                 errors: list[Skipped], kind: str | None = None) -> Iterator[Record]:
     """Records of one input, streamed. Malformed ones are appended to ``errors`` and skipped."""
     if fmt in ("csv", "tsv"):
         reader = csv.DictReader(stream, delimiter="\t" if fmt == "tsv" else ",")
@@ -93,7 +94,7 @@ def read_records(path: str, stream: io.TextIOBase, fmt: str, text_column: str, i
             if not text:
                 errors.append(Skipped(path, line, f"empty {text_column!r}"))
                 continue
-            yield Record(path, line, (row.get(id_column) or f"{Path(path).name}:{line}").strip(), text)
+            yield Record(path, line, (row.get(id_column) or f"{Path(path).name}:{line}").strip(), text, kind)
     elif fmt == "jsonl":
         for line, raw in _lines(stream):
             if not raw.strip():
@@ -103,7 +104,7 @@ def read_records(path: str, stream: io.TextIOBase, fmt: str, text_column: str, i
             except json.JSONDecodeError as exc:
                 errors.append(Skipped(path, line, f"malformed JSON: {exc.msg}"))
                 continue
-            record = _from_mapping(path, line, data, text_column, id_column, errors)
+            record = _from_mapping(path, line, data, text_column, id_column, errors, kind)
             if record:
                 yield record
     elif fmt == "yaml":
@@ -118,32 +119,34 @@ def read_records(path: str, stream: io.TextIOBase, fmt: str, text_column: str, i
             raise InputError(f"{path}: a YAML input is a list of texts or profiles")
         for index, item in enumerate(data, 1):
             if isinstance(item, str):
-                yield Record(path, index, f"{Path(path).name}:{index}", item)
+                yield Record(path, index, f"{Path(path).name}:{index}", item, kind)
             else:
-                record = _from_mapping(path, index, item, text_column, id_column, errors)
+                record = _from_mapping(path, index, item, text_column, id_column, errors, kind)
                 if record:
                     yield record
     else:
         for line, raw in _lines(stream):
             text = raw.strip()
             if text:
-                yield Record(path, line, f"{Path(path).name}:{line}", text)
+                yield Record(path, line, f"{Path(path).name}:{line}", text, kind)
 
 
 def _from_mapping(path: str, line: int, data: Any, text_column: str, id_column: str,
-                  errors: list[Skipped]) -> Record | None:
+                  errors: list[Skipped], kind: str | None = None) -> Record | None:
+    """A record from an object: a profile (it has ``description``) or a text; ``kind`` may be given per record."""
     if not isinstance(data, dict):
         errors.append(Skipped(path, line, "not an object"))
         return None
     record_id = str(data.get(id_column) or f"{Path(path).name}:{line}")
+    record_kind = data.get("kind") if isinstance(data.get("kind"), str) else kind
     if "description" in data:
-        profile = {k: v for k, v in data.items() if k != id_column}
-        return Record(path, line, record_id, profile)
+        profile = {k: v for k, v in data.items() if k not in (id_column, "kind")}
+        return Record(path, line, record_id, profile, record_kind)
     text = data.get(text_column)
     if not isinstance(text, str) or not text.strip():
         errors.append(Skipped(path, line, f"no {text_column!r} and no profile 'description'"))
         return None
-    return Record(path, line, record_id, text)
+    return Record(path, line, record_id, text, record_kind)
 
 
 def open_input(path: str) -> io.TextIOBase:
@@ -204,7 +207,8 @@ def classify_record(record: Record, as_of, classifier=None) -> tuple[Record, Res
     from classifier.pipeline import get_classifier
 
     try:
-        return record, (classifier or get_classifier()).classify(record.subject, as_of, verify_questions=False), None
+        result = (classifier or get_classifier()).classify(record.subject, as_of, verify_questions=False, kind=record.kind)
+        return record, result, None
     except TlcError as exc:
         return record, None, str(exc)
 
@@ -217,17 +221,19 @@ def result_line(record: Record, result: Result) -> dict[str, Any]:
 
 def summary_row(record: Record, result: Result) -> dict[str, str]:
     worst = result.worst_severity() or ""
-    return {"id": record.id, "codes": " ".join(result.codes), "red_lines": " ".join(result.red_line_ids),
+    return {"id": record.id, "status": result.status, "kind": result.input_kind.id if result.input_kind else "",
+            "codes": " ".join(result.codes), "red_lines": " ".join(result.red_line_ids),
             "severity": worst, "claims": " ".join(f"{c.check}:{c.claimed}" for c in result.claims),
+            "mentions": " ".join(sorted({m.code for m in result.mentions if m.code})),
             "source": record.source, "line": str(record.line)}
 
 
 def iter_inputs(paths: Iterable[str], fmt: str | None, text_column: str, id_column: str,
-                errors: list[Skipped]) -> Iterator[Record]:
+                errors: list[Skipped], kind: str | None = None) -> Iterator[Record]:
     for path in paths:
         stream = open_input(path)
         try:
-            yield from read_records(path, stream, detect_format(path, fmt), text_column, id_column, errors)
+            yield from read_records(path, stream, detect_format(path, fmt), text_column, id_column, errors, kind)
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
         finally:

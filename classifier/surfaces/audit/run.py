@@ -18,7 +18,7 @@ from classifier.knowledge.catalogue import Catalogue
 from classifier.errors import InputError
 
 CHUNK = 256
-CSV_FIELDS = ("id", "codes", "red_lines", "severity", "claims", "source", "line")
+CSV_FIELDS = ("id", "status", "kind", "codes", "red_lines", "severity", "claims", "mentions", "source", "line")
 
 
 class _Outputs:
@@ -71,11 +71,11 @@ def _classify_chunk(args):
 
 
 def run_audit(files, *, fmt, text_column, id_column, outputs, workers, fail_on, strict, as_of,
-              catalogue: Catalogue) -> tuple[Summary, bool]:
+              catalogue: Catalogue, kind: str | None = None) -> tuple[Summary, bool]:
     tally = AuditTally(fail_on, strict)
     unreadable: list[Skipped] = []   # filled by the reader as it meets malformed records
     sinks = _Outputs(outputs, catalogue)
-    records = iter_inputs(files, fmt, text_column, id_column, unreadable)
+    records = iter_inputs(files, fmt, text_column, id_column, unreadable, kind)
     progress = _progress()
     pool = get_context("spawn").Pool(workers) if workers > 1 else None
     try:
