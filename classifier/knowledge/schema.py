@@ -526,6 +526,7 @@ class DocumentsFile(Cited):
     threshold: float = Field(gt=0)    # the weight of a strong cue: one makes its kind a candidate
     weak_threshold: float = Field(default=4, gt=0)   # ... or weak cues that add up to this much
     cap: float = Field(default=3, gt=0)   # the most one cue group adds to a kind's score
+    window: int = Field(default=4000, gt=0)   # characters read from the start of a text
     kinds: tuple[DocumentKind, ...] = Field(min_length=1)   # in order of precedence when scores tie
 
     @model_validator(mode="after")

@@ -8,8 +8,8 @@ their names are returned so that text-derived values of the same facts yield to 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
-from collections import defaultdict
 
 from classifier.knowledge.catalogue import Catalogue
 from classifier.knowledge.schema import LocationPattern, SharePattern
@@ -26,13 +26,17 @@ def mention_facts(mentions: list[Mention], subjects: list[Mention] = ()) -> tupl
     """One fact per distinct signal (plus a ``subject`` copy of the mentions that open the text),
     and the mentions behind each fact (its evidence)."""
     facts: list[Fact] = []
-    evidence: dict[Fact, list[Mention]] = defaultdict(list)
-    for mention in [*mentions, *(dataclasses.replace(m, scope="subject") for m in subjects)]:
-        fact = signal_fact(mention)
-        if fact not in evidence:
+    evidence: dict[Fact, list[Mention]] = {}
+    known: dict[tuple, Fact] = {}   # a long text repeats a few terms many times: make each fact once
+    for mention in itertools.chain(mentions, (dataclasses.replace(m, scope="subject") for m in subjects)):
+        key = (mention.signal, mention.scope, mention.code, mention.item)
+        fact = known.get(key)
+        if fact is None:
+            fact = known[key] = signal_fact(mention)
             facts.append(fact)
+            evidence[fact] = []
         evidence[fact].append(mention)
-    return facts, dict(evidence)
+    return facts, evidence
 
 
 def province_count_fact(mentions: list[Mention], vocabulary: Vocabulary) -> list[Fact]:

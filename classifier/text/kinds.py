@@ -53,6 +53,7 @@ class KindDetector:
         self.threshold = documents.threshold if documents else 0
         self.weak_threshold = documents.weak_threshold if documents else 0
         self.cap = documents.cap if documents else 0
+        self.window = documents.window if documents else 0
         entries = []
         self._patterns: list[tuple[str, int, float, re.Pattern]] = []
         for kind in documents.kinds if documents else ():
@@ -81,7 +82,8 @@ class KindDetector:
         """The kind of ``original`` by its cues (None when the knowledge base declares no kinds)."""
         if not self.kinds:
             return None
-        norm = norm or NormalisedText(original)
+        original = original[: self.window]   # a document's kind shows in its opening
+        norm = NormalisedText(original) if norm is None or len(norm.original) > self.window else norm
         hits: dict[tuple[str, int], dict[str, tuple[float, int, int]]] = {}
         for start, end, key, payloads in self._terms.all(norm.text):
             for kind_id, group, weight in payloads:
