@@ -39,7 +39,9 @@ class NormalisedText:
     Matching runs on ``text`` (NFKC, simplified, case-folded); evidence must point at the user's own
     words, so ``span(start, end)`` turns a match in ``text`` into offsets into ``original``. NFKC is applied
     per character (so each output character knows its source); OpenCC may change the length of a phrase
-    (網際網路 -> 互联网), so its output is aligned back with difflib's opcodes.
+    (網際網路 -> 互联网). When it does, the text is converted again segment by segment — runs between
+    punctuation or spaces, at most ``SEGMENT`` characters — and each changed segment is aligned back on
+    its own, so the cost stays linear in the length of the text (a phrase never spans a punctuation mark).
     """
 
     __slots__ = ("original", "text", "_origin")
@@ -54,7 +56,7 @@ class NormalisedText:
             origin = [index for index, char in enumerate(original) for _ in _fold(char)]
         simplified = to_simplified(folded_text) if not folded_text.isascii() else folded_text
         if len(simplified) != len(folded_text):  # OpenCC changed a phrase's length (網際網路 -> 互联网)
-            origin = _realign(folded_text, simplified, list(origin))
+            simplified, origin = _convert_by_segment(folded_text, list(origin))
         self.text = simplified
         self._origin = origin
 
@@ -92,6 +94,26 @@ def _fold(char: str) -> str:
     return char.lower() if char.isascii() else unicodedata.normalize("NFKC", char).casefold()
 
 
+SEGMENT = 64
+_SEGMENTS = re.compile(r"[^\s，。；！？、：,.;!?:()（）「」\[\]]{1,%d}|." % SEGMENT, re.S)
+
+
+def _convert_by_segment(folded: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Convert ``folded`` segment by segment, aligning only the segments whose length changed."""
+    parts: list[str] = []
+    mapped: list[int] = []
+    for match in _SEGMENTS.finditer(folded):
+        start, end = match.span()
+        segment = match.group(0)
+        converted = to_simplified(segment) if not segment.isascii() else segment
+        parts.append(converted)
+        if len(converted) == end - start:
+            mapped.extend(origin[start:end])
+        else:
+            mapped.extend(_realign(segment, converted, origin[start:end]))
+    return "".join(parts), mapped
+
+
 def _realign(before: str, after: str, origin: list[int]) -> list[int]:
     """Carry ``origin`` (one entry per char of ``before``) over to ``after`` via an edit script."""
     if len(before) == len(after):
@@ -104,6 +126,9 @@ def _realign(before: str, after: str, origin: list[int]) -> list[int]:
             out.extend(origin[i1:i2])
         elif j2 > j1:
             source = origin[i1:i2] or [origin[min(i1, len(origin) - 1)]]
-            for k in range(j2 - j1):
-                out.append(source[min(k * len(source) // (j2 - j1), len(source) - 1)])
+            count = j2 - j1
+            # Spread the new characters over the old ones, first to first and last to last, so a span
+            # over the whole replaced phrase covers all of the user's characters (網際網路 -> 互联网).
+            for k in range(count):
+                out.append(source[k * (len(source) - 1) // (count - 1)] if count > 1 else source[0])
     return out
