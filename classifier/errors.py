@@ -8,13 +8,22 @@ from __future__ import annotations
 
 
 class TlcError(Exception):
-    """Base of every error the tool reports to its user."""
+    """Base of every error the tool reports to its user. ``code`` is a stable machine-readable name
+    (given beside the message over HTTP); the CLI exits with ``exit_code``."""
 
     exit_code = 2
+    code = "error"
+
+    def __init__(self, message: str = "", *, code: str | None = None):
+        super().__init__(message)
+        if code is not None:
+            self.code = code
 
 
 class KnowledgeError(TlcError):
     """A knowledge file is missing, malformed, or inconsistent with the rest of the knowledge base."""
+
+    code = "knowledge_invalid"
 
     def __init__(self, message: str, *, file: str | None = None, entry: str | None = None):
         self.file = file
@@ -26,16 +35,72 @@ class KnowledgeError(TlcError):
 class InputError(TlcError):
     """The text or profile given to the tool cannot be classified as it stands."""
 
+    code = "invalid_input"
+
+
+class InvalidText(InputError):
+    """A text that cannot be read: empty, too long, binary, invalid characters (empty_text, text_too_long,
+    binary_text, invalid_characters, invalid_utf8, not_a_string)."""
+
+    code = "invalid_text"
+
+
+class InvalidProfile(InputError):
+    """A profile whose facts are unknown, of the wrong type, or out of range (invalid_profile, unknown_fact,
+    unknown_province, unknown_code)."""
+
+    code = "invalid_profile"
+
+
+class InvalidAnswer(InputError):
+    """An answer to a follow-up question that cannot be read (invalid_answer, invalid_answers, unknown_fact)."""
+
+    code = "invalid_answer"
+
+
+class InvalidDate(InputError):
+    """A date that is not a date, or one outside the catalogue's era (invalid_date, date_out_of_range)."""
+
+    code = "invalid_date"
+
+
+class UnknownKind(InputError):
+    """A kind of document the knowledge base does not declare."""
+
+    code = "unknown_kind"
+
+
+class MalformedDocument(InputError):
+    """A JSON, JSONL, YAML or CSV input that cannot be parsed safely (malformed_json, malformed_yaml,
+    yaml_aliases, nesting_too_deep, invalid_utf8, malformed_csv, field_too_large)."""
+
+    code = "malformed_document"
+
+
+class FileProblem(InputError):
+    """A file that cannot be read or written as asked (file_not_found, file_unreadable, invalid_output,
+    output_is_input)."""
+
+    code = "file_problem"
+
+
+class TimeLimitExceeded(TlcError):
+    """A classification that did not finish within its time budget (``TLC_TIME_LIMIT`` seconds)."""
+
+    code = "time_limit"
+
 
 class UnknownCodeError(TlcError):
     """A catalogue code (or name) that the knowledge base does not know."""
 
     def __init__(self, code: str, candidates: tuple[str, ...] = ()):
-        self.code = code
+        self.unknown = code
         self.candidates = candidates
         hint = f"; did you mean {', '.join(candidates)}?" if candidates else ""
-        super().__init__(f"unknown catalogue code {code!r}{hint}")
+        super().__init__(f"unknown catalogue code {code!r}{hint}", code="unknown_code")
 
 
 class EngineError(TlcError):
     """The rule engine failed while chaining (an action raised, or a durable_rules limit was hit)."""
+
+    code = "engine_error"

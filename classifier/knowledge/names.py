@@ -75,7 +75,7 @@ class NameIndex:
     def lookup(self, query: str) -> Lookup:
         """Resolve a name; raises InputError for an empty query."""
         if not query or not query.strip():
-            raise InputError("empty name: give a licence or business name, e.g. 因特网接入服务业务")
+            raise InputError("empty name: give a licence or business name, e.g. 因特网接入服务业务", code="empty_name")
         key = normalise_name(query)
         coverage = None
         stripped: list[str] = []

@@ -36,11 +36,32 @@ def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool 
 
 StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
+ALIASES_REFUSED = "aliases (*name) are not accepted in input documents"
 
-def parse_yaml(text: str, *, source: str = "<text>") -> Any:
-    """Parse YAML text strictly; errors become KnowledgeError naming ``source`` and the line."""
+
+class UntrustedLoader(yaml.SafeLoader):
+    """For documents users send (profiles, audit inputs): strict like the knowledge loader, and refusing
+    aliases, so a few hundred bytes cannot expand into gigabytes (a billion-laughs document). Pure
+    Python, so that its composer can see each alias."""
+
+    def compose_node(self, parent, index):  # noqa: D102 - PyYAML's hook
+        if self.check_event(yaml.events.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, ALIASES_REFUSED, self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+UntrustedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str, *, source: str = "<text>", untrusted: bool = False) -> Any:
+    """Parse YAML text strictly; errors become KnowledgeError naming ``source`` and the line.
+
+    ``untrusted`` (a document a user sent) also refuses aliases and documents nested too deeply.
+    """
     try:
-        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
+        return yaml.load(text, Loader=UntrustedLoader if untrusted else StrictLoader)  # noqa: S506 - safe loaders
+    except RecursionError:
+        raise KnowledgeError("nested too deeply", file=source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

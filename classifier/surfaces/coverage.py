@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from classifier.errors import InputError
+from classifier.errors import FileProblem
 from classifier.knowledge.yaml_reader import read_yaml
 
 
@@ -19,7 +19,7 @@ def case_subjects(paths: Iterable[Path]) -> Iterator[tuple[object, str | None]]:
     for path in paths:
         files = sorted(Path(path).rglob("*.yaml")) if Path(path).is_dir() else [Path(path)]
         if not files:
-            raise InputError(f"{path}: no case files")
+            raise FileProblem(f"{path}: no case files", code="file_not_found")
         for file in files:
             data = read_yaml(file)
             entries = (data.get("cases") or data.get("texts") or []) if isinstance(data, dict) else []

@@ -3,14 +3,14 @@
 A question names a fact of ``knowledge/facts.yaml``; the answer may be keyed by that fact or by its
 profile field, and written as an offered option (or its number in the list), yes/no in Chinese or
 English, a percentage (``30%``, ``三成``, ``百分之三十``), province names (``北京、上海``, ``全国``), or the
-value itself. What cannot be read is an ``InputError`` that names the forms accepted.
+value itself. What cannot be read is an ``InvalidAnswer`` error that names the forms accepted.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from classifier.errors import InputError
+from classifier.errors import InvalidAnswer
 from classifier.knowledge.schema import FactSpec
 from classifier.knowledge.vocabulary import Vocabulary
 
@@ -95,7 +95,7 @@ def parse_answer(spec: FactSpec, raw: Any) -> Any:
         return raw
     text = raw.strip()
     if not text:
-        raise InputError(f"{spec.name}: empty answer (accepted: {_forms(spec)})")
+        raise InvalidAnswer(f"{spec.name}: empty answer (accepted: {_forms(spec)})")
     lowered = text.lower()
     if spec.profile_type == "provinces":
         option = _option(spec, text)
@@ -125,4 +125,4 @@ def parse_answer(spec: FactSpec, raw: Any) -> Any:
             return chosen if spec.type == "set" else chosen[0]
     elif spec.type == "text":
         return text
-    raise InputError(f"{spec.name}: cannot read the answer {raw!r} (accepted: {_forms(spec)})")
+    raise InvalidAnswer(f"{spec.name}: cannot read the answer {raw!r} (accepted: {_forms(spec)})")

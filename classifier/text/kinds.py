@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from classifier.errors import InputError
+from classifier.errors import UnknownKind
 from classifier.knowledge.files import KnowledgeBase
 from classifier.knowledge.schema import DocumentKind
 from classifier.normalise import NormalisedText
@@ -71,7 +71,7 @@ class KindDetector:
         """The kind a caller states; an unknown kind is an input error naming the known ones."""
         spec = self.kinds.get(kind_id)
         if spec is None:
-            raise InputError(f"unknown document kind {kind_id!r} (known: {', '.join(self.kinds)})")
+            raise UnknownKind(f"unknown document kind {kind_id!r} (known: {', '.join(self.kinds)})")
         return DetectedKind(spec, how="stated")
 
     def for_profile(self) -> DetectedKind | None:

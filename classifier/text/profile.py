@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -16,13 +17,13 @@ from typing import Annotated, Any, Literal, Mapping
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
-from classifier.errors import InputError
+from classifier.errors import InvalidAnswer, InvalidDate, InvalidProfile, InvalidText, MalformedDocument
 from classifier.knowledge.files import KnowledgeBase
 from classifier.knowledge.schema import FactSpec
 from classifier.knowledge.vocabulary import Vocabulary
 from classifier.text.answers import answer_target, parse_answer
 from classifier.normalise import normalise_name
-from classifier.knowledge.yaml_reader import parse_yaml
+from classifier.knowledge.yaml_reader import ALIASES_REFUSED, parse_yaml
 
 DEFAULT_MAX_CHARS = 1_000_000
 
@@ -33,10 +34,17 @@ class _Held(BaseModel):
     coverage: list[str] | str | None = None
 
 
-def _not_a_bool(value: Any) -> Any:
-    """``true`` is not a number, though Python counts it as 1."""
+def _a_finite_number(value: Any) -> Any:
+    """``true`` is not a number, though Python counts it as 1; NaN and infinity are no share of anything."""
     if isinstance(value, bool):
         raise ValueError("a number is expected, not true/false")
+    if isinstance(value, (int, float, str)):
+        try:
+            number = float(value)
+        except (ValueError, OverflowError):
+            return value   # pydantic names the problem
+        if not math.isfinite(number):
+            raise ValueError(f"a finite number is expected, not {value!r}")
     return value
 
 
@@ -57,7 +65,7 @@ def _field_type(spec: FactSpec) -> Any:
     if spec.type == "set":
         return Annotated[list[Literal[spec.values]], BeforeValidator(_listed)]
     if spec.type == "number":
-        return Annotated[float, BeforeValidator(_not_a_bool),
+        return Annotated[float, BeforeValidator(_a_finite_number),
                          Field(ge=spec.minimum, le=spec.maximum, allow_inf_nan=False)]
     return str
 
@@ -128,35 +136,45 @@ class Profile:
 
 # Unicode categories Cc (C0 and C1 controls) and Cs (surrogates), less the newline, return and tab.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def check_text(text: str, *, max_chars: int = DEFAULT_MAX_CHARS, what: str = "text") -> str:
     """Refuse empty, oversized or binary-looking text with a message that says which."""
     if not isinstance(text, str):
-        raise InputError(f"{what} must be a string, not {type(text).__name__}")
+        raise InvalidText(f"{what} must be a string, not {type(text).__name__}", code="not_a_string")
     if not text.strip():
-        raise InputError(f"empty {what}: describe the service to classify")
+        raise InvalidText(f"empty {what}: describe the service to classify", code="empty_text")
     if len(text) > max_chars:
-        raise InputError(f"{what} is {len(text):,} characters; the limit is {max_chars:,} (raise max_chars to allow more)")
+        raise InvalidText(f"{what} is {len(text):,} characters; the limit is {max_chars:,} (raise max_chars to allow more)",
+                          code="text_too_long")
     controls = len(_CONTROLS.findall(text))
     if "\x00" in text or controls > max(8, len(text) // 50):
-        raise InputError(f"{what} looks like binary data, not a description")
+        raise InvalidText(f"{what} looks like binary data, not a description", code="binary_text")
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None and "\udc80" <= surrogate.group(0) <= "\udcff":
+        # how Python carries an undecodable byte of a command-line argument or file name (PEP 383)
+        raise InvalidText(f"{what} is not valid UTF-8 (byte 0x{ord(surrogate.group(0)) - 0xDC00:02X} at "
+                          f"{surrogate.start()}); give it in UTF-8", code="invalid_utf8")
+    if surrogate is not None:
+        raise InvalidText(f"{what} holds an unpaired surrogate (U+{ord(surrogate.group(0)):04X} at {surrogate.start()}), "
+                          f"which no text encoding can carry", code="invalid_characters")
     return text
 
 
 def decode_bytes(data: bytes, *, source: str = "input") -> str:
-    """UTF-8 text from bytes; anything else is an InputError naming the byte offset."""
+    """UTF-8 text from bytes; anything else is a MalformedDocument error naming the byte offset."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{source} is not valid UTF-8 (byte {exc.start})") from None
+        raise MalformedDocument(f"{source} is not valid UTF-8 (byte {exc.start})", code="invalid_utf8") from None
 
 
 def resolve_provinces(kb: KnowledgeBase, raw: list[str] | str | None, field: str) -> tuple[tuple[str, ...] | None, bool]:
     if raw is None:
         return None, False
     if kb.provinces is None:
-        raise InputError("the knowledge base has no provinces.yaml; coverage cannot be read")
+        raise InvalidProfile("the knowledge base has no provinces.yaml; coverage cannot be read")
     items = [raw] if isinstance(raw, str) else raw
     nationwide_names = {normalise_name(n) for n in kb.provinces.nationwide}
     index = {}
@@ -169,11 +187,12 @@ def resolve_provinces(kb: KnowledgeBase, raw: list[str] | str | None, field: str
         if key in nationwide_names:
             return None, True
         if key not in index:
-            raise InputError(f"{field}: unknown province {item!r} (use names like 北京, 广东, or 'nationwide')")
+            raise InvalidProfile(f"{field}: unknown province {item!r} (use names like 北京, 广东, or 'nationwide')",
+                                 code="unknown_province")
         if index[key] not in out:
             out.append(index[key])
     if not out:
-        raise InputError(f"{field}: empty list (give provinces or 'nationwide')")
+        raise InvalidProfile(f"{field}: empty list (give provinces or 'nationwide')", code="unknown_province")
     return tuple(out), False
 
 
@@ -184,8 +203,25 @@ def _format(exc: ValidationError, known: tuple[str, ...]) -> str:
         if err["type"] == "extra_forbidden":
             parts.append(f"unknown fact {loc!r} (known: {', '.join(known)})")
         else:
-            parts.append(f"{loc}: {err['msg']}")
+            parts.append(f"{loc}: {err['msg'].removeprefix('Value error, ')}")
     return "; ".join(parts)
+
+
+MAX_DEPTH = 16
+
+
+def check_depth(data: Any, what: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse a structure nested deeper than ``limit`` (a profile is a few levels deep; thousands would
+    exhaust the stack in validation)."""
+    pending = [(data, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > limit:
+            raise MalformedDocument(f"{what} is nested more than {limit} levels deep", code="nesting_too_deep")
+        if isinstance(item, Mapping):
+            pending.extend((value, depth + 1) for value in item.values())
+        elif isinstance(item, (list, tuple)):
+            pending.extend((value, depth + 1) for value in item)
 
 
 def build_profile(data: Mapping[str, Any], kb: KnowledgeBase, *, max_chars: int = DEFAULT_MAX_CHARS,
@@ -196,20 +232,27 @@ def build_profile(data: Mapping[str, Any], kb: KnowledgeBase, *, max_chars: int 
     (``"是"``, ``"30%"``, ``"北京、上海"``, an option's number): ``answers.parse_answer`` reads it.
     """
     if not isinstance(data, Mapping):
-        raise InputError(f"a profile must be a mapping of facts, not {type(data).__name__}")
+        raise InvalidProfile(f"a profile must be a mapping of facts (or give a text), not {type(data).__name__}")
+    check_depth(data, "profile")
+    check_depth(answers or {}, "answers")
     vocabulary = kb.vocabulary
     merged = dict(data)
-    for key, value in (answers or {}).items():
-        if not isinstance(key, str):
-            raise InputError(f"answers are keyed by fact names, not {type(key).__name__}")
-        field_name, spec = answer_target(vocabulary, key)
-        merged[field_name] = parse_answer(spec, value) if spec is not None else value
     model = profile_model(vocabulary)
     known = tuple(model.model_fields)
+    for key, value in (answers or {}).items():
+        if not isinstance(key, str):
+            raise InvalidAnswer(f"answers are keyed by fact names, not {type(key).__name__}", code="invalid_answers")
+        field_name, spec = answer_target(vocabulary, key)
+        if spec is None and field_name not in known:
+            raise InvalidAnswer(f"answers: unknown fact {key!r} (answer the questions' facts: "
+                                f"{', '.join(vocabulary.profile_fields())})", code="unknown_fact")
+        merged[field_name] = parse_answer(spec, value) if spec is not None else value
     try:
         parsed = model.model_validate(merged)
     except ValidationError as exc:
-        raise InputError(f"invalid profile: {_format(exc, known)}") from None
+        unknown = any(err["type"] == "extra_forbidden" for err in exc.errors())
+        raise InvalidProfile(f"invalid profile: {_format(exc, known)}",
+                             code="unknown_fact" if unknown else "invalid_profile") from None
     description = check_text(parsed.description, max_chars=max_chars, what="profile description")
     fields = vocabulary.profile_fields()
     values: dict[str, Any] = {}
@@ -237,7 +280,7 @@ def build_profile(data: Mapping[str, Any], kb: KnowledgeBase, *, max_chars: int 
 def _held(kb: KnowledgeBase, licence: _Held) -> HeldLicence:
     code = licence.code.strip().upper()
     if code not in kb.entries:
-        raise InputError(f"licences_held: unknown catalogue code {licence.code!r}")
+        raise InvalidProfile(f"licences_held: unknown catalogue code {licence.code!r}", code="unknown_code")
     provinces, nationwide = resolve_provinces(kb, licence.coverage, f"licences_held.{code}.coverage")
     return HeldLicence(code, None if nationwide else provinces)
 
@@ -249,13 +292,19 @@ def parse_profile_document(text: str, *, source: str = "profile") -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{source}: malformed JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+            raise MalformedDocument(f"{source}: malformed JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
+                                    code="malformed_json") from None
+        except RecursionError:
+            raise MalformedDocument(f"{source}: nested too deeply", code="nesting_too_deep") from None
     from classifier.errors import KnowledgeError
 
     try:
-        return parse_yaml(text, source=source)
+        return parse_yaml(text, source=source, untrusted=True)
     except KnowledgeError as exc:
-        raise InputError(str(exc)) from None
+        message = str(exc)
+        code = ("yaml_aliases" if ALIASES_REFUSED in message else
+                "nesting_too_deep" if "nested too deeply" in message else "malformed_yaml")
+        raise MalformedDocument(message, code=code) from None
 
 
 def as_of_date(value: dt.date | str | None) -> dt.date:
@@ -266,7 +315,9 @@ def as_of_date(value: dt.date | str | None) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if not isinstance(value, str):
+        raise InvalidDate(f"as_of: {value!r} is not a date (YYYY-MM-DD)")
     try:
-        return dt.date.fromisoformat(str(value))
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise InputError(f"as_of: {value!r} is not a date (YYYY-MM-DD)") from None
+        raise InvalidDate(f"as_of: {value!r} is not a date (YYYY-MM-DD)") from None
