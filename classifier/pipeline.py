@@ -15,7 +15,8 @@ from classifier.findings import escalation, foreign_investment, licence_coverage
 from classifier.knowledge.catalogue import Catalogue
 from classifier.knowledge.loader import load_catalogue
 from classifier.findings.claims import check_claims
-from classifier.errors import InputError, KnowledgeError
+from classifier.budget import NO_DEADLINE, Deadline, budget_seconds
+from classifier.errors import InputError, InvalidAnswer, InvalidDate, KnowledgeError
 from classifier.text.facts import location_facts, mention_facts, profile_facts, province_count_fact, share_facts
 from classifier.findings.build import build_result, input_kind, mention_entries, status_of
 from classifier.engine.inference import Engine
@@ -63,15 +64,21 @@ class Classifier:
 
     def classify(self, subject: str | Mapping[str, Any], as_of: dt.date | str | None = None,
                  answers: Mapping[str, Any] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS,
-                 requirements: bool = False, verify_questions: bool = True, kind: str | None = None) -> Result:
+                 requirements: bool = False, verify_questions: bool = True, kind: str | None = None,
+                 time_limit: float | None = None) -> Result:
+        deadline = Deadline(budget_seconds(time_limit))
         day = as_of_date(as_of)
+        if day < self.kb.info.in_force:
+            raise InvalidDate(f"as_of {day.isoformat()} is before the catalogue came into force ({self.kb.info.in_force}); "
+                              f"tlc answers for dates from then on", code="date_out_of_range")
         if answers is not None and not isinstance(answers, Mapping):
-            raise InputError(f"answers must be a mapping of fact names to answers, not {type(answers).__name__}")
+            raise InvalidAnswer(f"answers must be a mapping of fact names to answers, not {type(answers).__name__}",
+                                code="invalid_answers")
         detected = self._kind(subject, kind, max_chars)
-        result = self._classify_once(subject, day, answers or {}, max_chars, requirements, detected)
+        result = self._classify_once(subject, day, answers or {}, max_chars, requirements, detected, deadline)
         if verify_questions and result.questions:
             result = self._keep_questions_that_matter(subject, day, answers or {}, max_chars, requirements, result,
-                                                      detected)
+                                                      detected, deadline)
         return result
 
     def _kind(self, subject, stated: str | None, max_chars: int) -> DetectedKind | None:
@@ -90,9 +97,9 @@ class Classifier:
         return profile, {"profile": profile.stated()}
 
     def _classify_once(self, subject, day: dt.date, answers: Mapping[str, Any], max_chars: int,
-                       with_requirements: bool, kind: DetectedKind | None) -> Result:
+                       with_requirements: bool, kind: DetectedKind | None, deadline: Deadline = NO_DEADLINE) -> Result:
         profile, input_data = self._profile(subject, answers, max_chars)
-        mentions = self.lexicon.extract(profile.description, kind.spec if kind is not None else None)
+        mentions = self.lexicon.extract(profile.description, kind.spec if kind is not None else None, deadline)
         signal_inputs, evidence = mention_facts(mentions, self.lexicon.subject_mentions(profile.description, mentions))
         stated, overridden = profile_facts(profile, self.vocabulary, self.catalogue)
         providers = {
@@ -107,7 +114,7 @@ class Classifier:
             counted += share_facts(profile.description, self.kb.lexicon.share_patterns, self.vocabulary)
         if "location" not in overridden:
             counted += location_facts(profile.description, self.kb.lexicon.location_patterns, self.vocabulary)
-        store = self.engine.run(signal_inputs + counted + stated, day, providers, overridden)
+        store = self.engine.run(signal_inputs + counted + stated, day, providers, overridden, deadline)
         result = build_result(self.catalogue, store, evidence, input_data, day)
         result = dataclasses.replace(result, input_kind=input_kind(kind), mentions=mention_entries(self.catalogue, mentions))
         result = dataclasses.replace(result, status=status_of(result, mentions, kind, bool(stated)))
@@ -145,7 +152,7 @@ class Classifier:
         return dataclasses.replace(result, requirements=tuple(found), questions=result.questions + tuple(extra))
 
     def _keep_questions_that_matter(self, subject, day, answers, max_chars, with_requirements, result,
-                                    kind: DetectedKind | None) -> Result:
+                                    kind: DetectedKind | None, deadline: Deadline = NO_DEADLINE) -> Result:
         """Keep a question only if some answer to it changes the result (docassemble's 'what is still
         needed', checked by running the engine with each probe answer from facts.yaml)."""
         base = result.signature()
@@ -156,8 +163,9 @@ class Classifier:
             field, _ = answer_target(self.vocabulary, question.fact)
             for value in probes:
                 try:
+                    deadline.check("checking which questions matter")
                     probed = self._classify_once(subject, day, {**answers, field: value}, max_chars, with_requirements,
-                                                 kind)
+                                                 kind, deadline)
                 except InputError:
                     continue
                 if probed.signature() != base:
@@ -178,7 +186,7 @@ def get_classifier(knowledge: Path | str | None = None) -> Classifier:
 def classify(subject: str | Mapping[str, Any], as_of: dt.date | str | None = None,
              answers: Mapping[str, Any] | None = None, *, knowledge: Path | str | None = None,
              max_chars: int = DEFAULT_MAX_CHARS, requirements: bool = False, verify_questions: bool = True,
-             kind: str | None = None) -> Result:
+             kind: str | None = None, time_limit: float | None = None) -> Result:
     """Classify a described service (text, or a profile mapping) as of a date (default today).
 
     ``answers`` are answers to the result's questions (fact name or profile field -> value); they are
@@ -188,11 +196,13 @@ def classify(subject: str | Mapping[str, Any], as_of: dt.date | str | None = Non
     (``verify_questions=False`` skips that check and returns every candidate, faster).
     ``kind`` states what kind of document the text is (``product_page``, ``news``, ``question`` ... as
     ``knowledge/documents.yaml`` lists them); otherwise a text's kind is read from its cues and a profile is
-    a self-description. The result says which (``input_kind``), whether anything was found (``status``:
+    a self-description. ``time_limit`` is the budget in seconds (default ``TLC_TIME_LIMIT``, else 30; 0:
+    none): past it the call stops with ``TimeLimitExceeded``. The result says which (``input_kind``), whether anything was found (``status``:
     findings, clear, or unrecognised when no service the subject operates could be read) and which
     services the text only mentions (``mentions``).
     Raises ``InputError`` for input that cannot be classified and ``KnowledgeError`` for a broken
     knowledge base.
     """
     return get_classifier(knowledge).classify(subject, as_of, answers, max_chars=max_chars,
-                                              requirements=requirements, verify_questions=verify_questions, kind=kind)
+                                              requirements=requirements, verify_questions=verify_questions, kind=kind,
+                                              time_limit=time_limit)

@@ -1,7 +1,7 @@
 """The package layout shows the pipeline: each stage imports only the stages before it, and no module
 imports another that (directly or not) imports it back.
 
-Layers, lowest first: foundations (errors, normalise), knowledge, text, engine, findings, pipeline,
+Layers, lowest first: foundations (errors, normalise, budget), knowledge, text, engine, findings, pipeline,
 surfaces, and the package's own entry points (``classifier/__init__``, ``__main__``).
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 
 PACKAGE = Path(__file__).resolve().parent.parent / "classifier"
-LAYERS = {"errors": 0, "normalise": 0, "knowledge": 1, "text": 2, "engine": 3, "findings": 4, "pipeline": 5,
+LAYERS = {"errors": 0, "normalise": 0, "budget": 0, "knowledge": 1, "text": 2, "engine": 3, "findings": 4, "pipeline": 5,
           "surfaces": 6, "__init__": 7, "__main__": 7}
 
 

@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 import durable_rules_engine
 from durable import engine as durable_engine
 
+from classifier.budget import NO_DEADLINE, Deadline
 from classifier.errors import EngineError
 from classifier.engine.compiler import CTX_FIELDS, CTX_RULE, SENTINEL, CompiledStage, date_number
 from classifier.knowledge.schema import Conclusion
@@ -321,7 +322,7 @@ class Engine:
         self._lock = threading.Lock()
 
     def run(self, inputs: list[Fact], as_of: dt.date, providers: dict[str, list[Provider]],
-            overridden: set[str]) -> FactStore:
+            overridden: set[str], deadline: Deadline = NO_DEADLINE) -> FactStore:
         """Chain ``inputs`` through every stage; ``providers[stage]`` add facts before that stage.
 
         ``overridden`` names facts the profile states: rules' conclusions of them are ignored.
@@ -329,6 +330,7 @@ class Engine:
         store = FactStore(inputs, self.encode)
         with self._lock:
             for stage in self.stages:
+                deadline.check(f"before the {stage.stage} pass")
                 for provider in providers.get(stage.stage, ()):
                     provider(store, as_of)
                 self._run_stage(stage, store, as_of, overridden)

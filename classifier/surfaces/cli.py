@@ -160,25 +160,28 @@ def graph(obj: _Context, fmt: str, output: Path | None) -> None:
 
 def _read_subject(text: str | None, file: Path | None, max_chars: int):
     """The thing to classify: TEXT, '-' (stdin: text, or a JSON/YAML profile), or -f FILE (a profile)."""
-    from classifier.errors import InputError
+    from classifier.errors import FileProblem, InputError, InvalidText
     from classifier.text.profile import decode_bytes, parse_profile_document
 
     if file is not None and text is not None:
-        raise InputError("give either TEXT or -f FILE, not both")
+        raise InputError("give either TEXT or -f FILE, not both", code="invalid_arguments")
     if file is not None:
         try:
-            raw = file.read_bytes() if str(file) != "-" else sys.stdin.buffer.read()
+            raw = file.read_bytes() if str(file) != "-" else sys.stdin.buffer.read(max_chars * 4 + 1)
+        except FileNotFoundError:
+            raise FileProblem(f"cannot read {file}: no such file", code="file_not_found") from None
         except OSError as exc:
-            raise InputError(f"cannot read {file}: {exc.strerror}") from None
+            raise FileProblem(f"cannot read {file}: {exc.strerror}", code="file_unreadable") from None
         if len(raw) > max_chars * 4:
-            raise InputError(f"{file} is {len(raw):,} bytes; the limit is {max_chars:,} characters")
+            raise InvalidText(f"{file} is over {max_chars * 4:,} bytes; the limit is {max_chars:,} characters",
+                              code="text_too_long")
         return parse_profile_document(decode_bytes(raw, source=str(file)), source=str(file))
     if text is None:
-        raise InputError("nothing to classify: give TEXT, '-' for stdin, or -f PROFILE")
+        raise InputError("nothing to classify: give TEXT, '-' for stdin, or -f PROFILE", code="invalid_arguments")
     if text == "-":
         raw = sys.stdin.buffer.read(max_chars * 4 + 1)
         if len(raw) > max_chars * 4:
-            raise InputError(f"stdin is over the limit of {max_chars:,} characters")
+            raise InvalidText(f"stdin is over the limit of {max_chars:,} characters", code="text_too_long")
         data = decode_bytes(raw, source="stdin")
         stripped = data.lstrip()
         if stripped.startswith("{"):
@@ -205,9 +208,12 @@ def _read_subject(text: str | None, file: Path | None, max_chars: int):
 @click.option("--kind", default=None, metavar="KIND",
               help="What kind of text this is (product_page, business_scope, news, question, job_post, tender ...); "
                    "default: read from the text.")
+@click.option("--time-limit", type=click.FloatRange(0), default=None,
+              help="Seconds a classification may take (default TLC_TIME_LIMIT, else 30; 0: no limit).")
 @click.pass_obj
 def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, lang: str, as_of: str | None,
-             trace: bool, max_chars: int, report: str | None, output: Path | None, why: bool, kind: str | None) -> None:
+             trace: bool, max_chars: int, report: str | None, output: Path | None, why: bool, kind: str | None,
+             time_limit: float | None) -> None:
     """Which licences a described service needs, and which red lines it crosses.
 
     TEXT is a description (zh/en); '-' reads text or a JSON profile from stdin; -f reads a profile.
@@ -217,7 +223,7 @@ def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, 
 
     subject = _read_subject(text, file, max_chars)
     result = run_classify(subject, as_of=as_of, knowledge=obj.knowledge, max_chars=max_chars,
-                          requirements=bool(report) or as_json, kind=kind)
+                          requirements=bool(report) or as_json, kind=kind, time_limit=time_limit)
     if report:
         _write_document(obj, result, report, output)
     elif as_json:
@@ -263,9 +269,9 @@ def _write_document(obj: _Context, result, kind: str, output: Path | None) -> No
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
-            from classifier.errors import InputError
+            from classifier.errors import FileProblem
 
-            raise InputError(f"cannot write {output}: {exc.strerror}") from None
+            raise FileProblem(f"cannot write {output}: {exc.strerror}", code="invalid_output") from None
         click.echo(f"wrote {output}", err=True)
 
 
@@ -383,10 +389,12 @@ def _ask(prompt: str, choices: tuple[str, ...] | None) -> str | None:
 @click.option("--kind", default=None, metavar="KIND",
               help="What kind of text every record is (business_scope for a registry extract ...); default: read "
                    "from each text, or a JSONL record's own 'kind'.")
+@click.option("--time-limit", type=click.FloatRange(0), default=None,
+              help="Seconds a classification may take (default TLC_TIME_LIMIT, else 30; 0: no limit).")
 @click.pass_obj
 def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: str, id_column: str,
           outputs: tuple[Path, ...], workers: int, fail_on: str, strict: bool, as_of: str | None,
-          kind: str | None) -> None:
+          kind: str | None, time_limit: float | None) -> None:
     """Classify every record of FILES ('-' for stdin) and report those that cross a red line.
 
     Exit 0 when clean, 1 when a record has a red line at or above --fail-on, 2 on bad input.
@@ -399,7 +407,7 @@ def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: s
         os.environ["TLC_KNOWLEDGE"] = str(obj.knowledge)  # worker processes read it
     summary, failed = run_audit(files, fmt=fmt, text_column=text_column, id_column=id_column, outputs=outputs,
                                 workers=workers, fail_on=fail_on, strict=strict, as_of=as_of,
-                                catalogue=obj.catalogue(), kind=kind)
+                                catalogue=obj.catalogue(), kind=kind, time_limit=time_limit)
     click.echo(summary.line(), err=True)
     if failed:
         sys.exit(1)
@@ -409,18 +417,29 @@ def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: s
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--time-limit", type=click.FloatRange(0), default=10.0, show_default=True,
+              help="Seconds one request may take (0: no limit); past it the answer is 503 time_limit.")
 @click.pass_obj
-def serve(obj: _Context, host: str, port: int, workers: int) -> None:
-    """Serve the HTTP API and the web page (docs at /docs, OpenAPI at /openapi.json)."""
+def serve(obj: _Context, host: str, port: int, workers: int, time_limit: float) -> None:
+    """Serve the HTTP API and the web page (docs at /docs, OpenAPI at /openapi.json).
+
+    SIGTERM stops accepting new requests and lets those in flight finish (each within its time limit)."""
     import os
+    import signal
 
     import uvicorn
 
     if obj.knowledge is not None:
         os.environ["TLC_KNOWLEDGE"] = str(obj.knowledge)
+    os.environ["TLC_TIME_LIMIT"] = str(time_limit)   # the workers read it
     obj.catalogue()  # a broken knowledge base fails here, with one line, not in every worker
+    # uvicorn shuts down gracefully on SIGTERM/SIGINT, then raises the signal again for the previous
+    # handler; these handlers take it, so a requested stop after a clean shutdown exits 0.
+    stopped: list[int] = []
+    for each in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(each, lambda number, frame: stopped.append(number))
     uvicorn.run("classifier.surfaces.http:app_factory", factory=True, host=host, port=port, workers=workers,
-                log_level="warning")
+                log_level="warning", timeout_graceful_shutdown=int(time_limit) + 5 if time_limit else None)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -18,7 +18,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from classifier.errors import TlcError, UnknownCodeError
+from classifier.budget import Deadline, budget_seconds
+from classifier.errors import TimeLimitExceeded, TlcError, UnknownCodeError
 
 MAX_BODY = int(os.environ.get("TLC_MAX_BODY", 1_000_000))
 MAX_AUDIT_RECORDS = int(os.environ.get("TLC_MAX_AUDIT_RECORDS", 500))
@@ -43,6 +44,9 @@ class _TextOrProfile(BaseModel):
         return self
 
 
+REQUEST_KEYS = ("text", "profile", "kind", "answers", "as_of", "lang", "requirements", "verify_questions", "trace")
+
+
 class ClassifyRequest(_TextOrProfile):
     answers: dict[str, Any] | None = None
     as_of: dt.date | None = None
@@ -51,14 +55,25 @@ class ClassifyRequest(_TextOrProfile):
     verify_questions: bool = True
     trace: bool = False
 
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_profile(cls, data: Any) -> Any:
+        """The CLI's profile file as the body (``{"description": …, "coverage": …}``) is a profile request."""
+        if isinstance(data, dict) and "description" in data and "text" not in data and "profile" not in data:
+            return {**{k: v for k, v in data.items() if k in REQUEST_KEYS},
+                    "profile": {k: v for k, v in data.items() if k not in REQUEST_KEYS}}
+        return data
+
 
 class ErrorResponse(BaseModel):
-    """Every error: one readable sentence."""
+    """Every error: one readable sentence, and a stable machine-readable code (invalid_text, unknown_fact,
+    invalid_answer, invalid_date, unknown_kind, unknown_code, body_too_large, time_limit ...)."""
 
     detail: str
+    code: str
 
 
-ERRORS = {status: {"model": ErrorResponse} for status in (404, 413, 422)}
+ERRORS = {status: {"model": ErrorResponse} for status in (404, 413, 422, 503)}
 
 
 class AuditRecord(_TextOrProfile):
@@ -72,8 +87,8 @@ class AuditRequest(BaseModel):
     fail_on: SEVERITY = "basic_licence_required"
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": message})
+def _error(status: int, message: str, code: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": message, "code": code}, headers=headers)
 
 
 class BodyLimit:
@@ -87,21 +102,33 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            return await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
-        seen = 0
+            return await _error(413, f"request body over {self.limit} bytes", "body_too_large")(scope, receive, send)
+        seen, too_large, started = 0, False, False
 
         async def limited():
-            nonlocal seen
+            nonlocal seen, too_large
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
+                too_large = True
                 raise _TooLarge()
             return message
 
+        async def guarded(message):
+            # FastAPI turns an error raised while reading the body into its own 400; once the body
+            # has run over the limit, that answer is replaced by the 413 the size deserves.
+            nonlocal started
+            if too_large:
+                return
+            started = True
+            await send(message)
+
         try:
-            await self.app(scope, limited, send)
+            await self.app(scope, limited, guarded)
         except _TooLarge:
-            await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
+            pass
+        if too_large and not started:
+            await _error(413, f"request body over {self.limit} bytes", "body_too_large")(scope, receive, send)
 
 
 class _TooLarge(Exception):
@@ -116,6 +143,7 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
 
     knowledge = knowledge or os.environ.get("TLC_KNOWLEDGE")
     classifier = get_classifier(knowledge)
+    time_limit = budget_seconds()   # each request's budget: TLC_TIME_LIMIT (tlc serve --time-limit)
     catalogue = classifier.catalogue
     from classifier.knowledge.loader import load_name_index
 
@@ -130,22 +158,27 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
         for err in exc.errors():
             loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
             parts.append(f"{loc}: {err.get('msg')}" if loc else str(err.get("msg")))
-        return _error(422, "; ".join(parts) or "invalid request")
+        unknown = any(err.get("type") == "extra_forbidden" for err in exc.errors())
+        return _error(422, "; ".join(parts) or "invalid request", "unknown_field" if unknown else "invalid_request")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 400:  # a body FastAPI could not parse is invalid input, like any other
-            return _error(422, f"malformed request body: {exc.detail}")
-        return JSONResponse(status_code=exc.status_code, content={"detail": str(exc.detail)},
-                            headers=getattr(exc, "headers", None))
+            return _error(422, f"malformed request body: {exc.detail}", "malformed_body")
+        return _error(exc.status_code, str(exc.detail), "not_found" if exc.status_code == 404 else "http_error",
+                      headers=getattr(exc, "headers", None))
 
     @app.exception_handler(UnknownCodeError)
     async def _unknown(request: Request, exc: UnknownCodeError):
-        return _error(404, str(exc))
+        return _error(404, str(exc), exc.code)
+
+    @app.exception_handler(TimeLimitExceeded)
+    async def _slow(request: Request, exc: TimeLimitExceeded):
+        return _error(503, str(exc), exc.code, headers={"Retry-After": "1"})
 
     @app.exception_handler(TlcError)
     async def _tlc(request: Request, exc: TlcError):
-        return _error(422, str(exc))
+        return _error(422, str(exc), exc.code)
 
     @app.get("/healthz", responses=ERRORS)
     def healthz() -> dict[str, Any]:
@@ -155,7 +188,8 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
     def classify(request: ClassifyRequest) -> dict[str, Any]:
         subject = request.text if request.text is not None else request.profile
         result = classifier.classify(subject, request.as_of, request.answers, requirements=request.requirements,
-                                     verify_questions=request.verify_questions, kind=request.kind)
+                                     verify_questions=request.verify_questions, kind=request.kind,
+                                     time_limit=time_limit or 0)
         data = result.to_dict()
         if not request.trace:
             data["trace"] = []
@@ -166,10 +200,12 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
         from classifier.surfaces.audit.records import AuditTally, Record, classify_record, result_line
 
         tally, results, skipped = AuditTally(request.fail_on), [], []
+        deadline = Deadline(time_limit)   # the whole request shares one budget
         for index, item in enumerate(request.records, 1):
+            deadline.check(f"record {index} of {len(request.records)}")
             record = Record("request", index, item.id or str(index), item.text if item.text is not None else item.profile,
                             kind=item.kind)
-            _, result, problem = classify_record(record, request.as_of, classifier)
+            _, result, problem = classify_record(record, request.as_of, classifier, time_limit=deadline.left() or 0)
             if tally.take(record, result, problem) is None:
                 skipped.append({"id": record.id, "index": index, "reason": problem})
                 continue

@@ -20,6 +20,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from classifier.budget import NO_DEADLINE, Deadline
 from classifier.knowledge.files import KnowledgeBase
 from classifier.knowledge.loader import default_root, load_knowledge
 from classifier.knowledge.names import all_names
@@ -103,9 +104,10 @@ class Lexicon:
         self.item_breaks = self.breaks | frozenset(lexicon.item_breaks)
         self.sentence_breaks = frozenset(lexicon.sentence_breaks)
 
-    def extract(self, original: str, kind: DocumentKind | None = None) -> list[Mention]:
+    def extract(self, original: str, kind: DocumentKind | None = None, deadline: Deadline = NO_DEADLINE) -> list[Mention]:
         """Every signal mention in ``original``, in text order, with its scope for a text of ``kind``."""
         norm = NormalisedText(original)
+        deadline.check("reading the text")
         text = norm.text
         breaks = (norm.positions_of(self.breaks), norm.positions_of(self.item_breaks))
         sentences = norm.positions_of(self.sentence_breaks)
@@ -122,7 +124,9 @@ class Lexicon:
         found = terms + names + self.places.longest(text)
         role = kind.role if kind is not None else "asserted"
         mentions = []
-        for start, end, _, found_terms in sorted(found, key=lambda m: (m[0], m[1])):
+        for index, (start, end, _, found_terms) in enumerate(sorted(found, key=lambda m: (m[0], m[1]))):
+            if not index % 4096:
+                deadline.check("reading the text")
             base = role
             if base not in OPERATED and kind.offers_count and bisect.bisect_right(sentences, start) in offers:
                 base = "asserted"   # the writer's own offer, in a text that otherwise talks about services
