@@ -115,7 +115,7 @@ def test_stdin(capsys, monkeypatch, tmp_path):
     (["audit", "/nonexistent.csv"], "file not found"),
     (["audit", "{csv}", "--text-column", "nope"], "no column 'nope'"),
     (["audit", "{csv}", "-o", "{tmp}/x.pdf", "--text-column", "desc"], "unknown output type"),
-    (["audit", "{bad}"], "not valid UTF-8"),
+    (["audit", "{bad}", "--strict"], "not valid UTF-8 at byte 0"),
 ])
 def test_bad_input_exits_2_with_one_line(capsys, tmp_path, csv_input, args, message):
     bad = tmp_path / "bad.txt"

@@ -2,20 +2,23 @@
 
 Records stream from CSV/TSV (``text_column``, ``id_column``), JSONL (``text`` and ``id``, or a whole
 profile per line), YAML lists, or plain text (one description per line), so memory stays flat however
-long the input. A malformed record is reported with its file and line and skipped (``strict`` makes it
-fatal); nothing is dropped silently: the summary counts read, classified and skipped.
+long the input. Lines are decoded one by one, so a line in another encoding, a record over the size
+limit or a quote left open is reported with its file, line and byte offset and skipped (``strict``
+makes it fatal) while the records around it are read; nothing is dropped silently: the summary counts
+read, classified and skipped.
 """
 from __future__ import annotations
 
 import csv
-import io
 import json
+import shutil
 import sys
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
-from classifier.errors import InputError, TlcError
+from classifier.errors import FileProblem, InputError, MalformedDocument, TlcError
 from classifier.findings.result import SEVERITIES, Result
 
 FORMATS = ("csv", "tsv", "jsonl", "yaml", "txt")
@@ -39,6 +42,7 @@ class Skipped:
     line: int
     reason: str
     at: str = "read"   # "read": malformed before classifying; "classify": refused by classify
+    after: int = -1    # how many records were read before it (-1: not yet known), to report it in its place
 
 
 @dataclass
@@ -73,62 +77,146 @@ def detect_format(path: str, explicit: str | None = None) -> str:
     return {"csv": "csv", "tsv": "tsv", "jsonl": "jsonl", "ndjson": "jsonl", "yaml": "yaml", "yml": "yaml"}.get(suffix, "txt")
 
 
-def _lines(stream: io.TextIOBase) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(stream, 1):
-        yield number, line
+@dataclass(frozen=True)
+class Line:
+    """One physical line of an input: its number, the byte offset it starts at, its size in bytes, its text."""
+
+    number: int
+    offset: int
+    size: int
+    text: str
 
 
-def read_records(path: str, stream: io.TextIOBase, fmt: str, text_column: str, id_column: str,
+def decoded_lines(path: str, stream: BinaryIO, errors: list[Skipped], first: int = 1, offset: int = 0) -> Iterator[Line]:
+    """The lines of a byte stream, decoded one by one as UTF-8: a line that is not valid UTF-8 is
+    reported (file, line, byte offset) and left out, and the lines around it are read as usual."""
+    for number, raw in enumerate(stream, first):
+        try:
+            text = raw.decode("utf-8-sig" if offset == 0 else "utf-8")
+        except UnicodeDecodeError as exc:
+            errors.append(Skipped(path, number, f"not valid UTF-8 at byte {offset + exc.start}; the line is skipped"))
+        else:
+            yield Line(number, offset, len(raw), text)
+        offset += len(raw)
+
+
+def read_records(path: str, stream: BinaryIO, fmt: str, text_column: str, id_column: str,
                  errors: list[Skipped], kind: str | None = None) -> Iterator[Record]:
-    """Records of one input, streamed. Malformed ones are appended to ``errors`` and skipped."""
+    """Records of one input, streamed. Malformed ones are appended to ``errors`` (with their line) and
+    skipped; the records around them are read as usual."""
     if fmt in ("csv", "tsv"):
-        reader = csv.DictReader(stream, delimiter="\t" if fmt == "tsv" else ",")
-        if reader.fieldnames is None:
-            return
-        if text_column not in reader.fieldnames:
-            raise InputError(f"{path}: no column {text_column!r} (columns: {', '.join(reader.fieldnames)}); "
-                             f"name it with --text-column")
-        for row in reader:
-            line = reader.line_num
-            text = (row.get(text_column) or "").strip()
-            if not text:
-                errors.append(Skipped(path, line, f"empty {text_column!r}"))
-                continue
-            yield Record(path, line, (row.get(id_column) or f"{Path(path).name}:{line}").strip(), text, kind)
+        yield from _csv_records(path, stream, "\t" if fmt == "tsv" else ",", text_column, id_column, errors, kind)
     elif fmt == "jsonl":
-        for line, raw in _lines(stream):
-            if not raw.strip():
+        for line in decoded_lines(path, stream, errors):
+            if not line.text.strip():
+                continue
+            if len(line.text) > MAX_RECORD_CHARS:
+                errors.append(Skipped(path, line.number, f"line over {MAX_RECORD_CHARS:,} characters"))
                 continue
             try:
-                data = json.loads(raw)
+                data = json.loads(line.text)
             except json.JSONDecodeError as exc:
-                errors.append(Skipped(path, line, f"malformed JSON: {exc.msg}"))
+                errors.append(Skipped(path, line.number, f"malformed JSON: {exc.msg}"))
                 continue
-            record = _from_mapping(path, line, data, text_column, id_column, errors, kind)
+            except RecursionError:
+                errors.append(Skipped(path, line.number, "JSON nested too deeply"))
+                continue
+            record = _from_mapping(path, line.number, data, text_column, id_column, errors, kind)
             if record:
                 yield record
     elif fmt == "yaml":
-        from classifier.knowledge.yaml_reader import parse_yaml
-        from classifier.errors import KnowledgeError
-
-        try:
-            data = parse_yaml(stream.read(), source=path)
-        except KnowledgeError as exc:
-            raise InputError(str(exc)) from None
-        if not isinstance(data, list):
-            raise InputError(f"{path}: a YAML input is a list of texts or profiles")
-        for index, item in enumerate(data, 1):
-            if isinstance(item, str):
-                yield Record(path, index, f"{Path(path).name}:{index}", item, kind)
-            else:
-                record = _from_mapping(path, index, item, text_column, id_column, errors, kind)
-                if record:
-                    yield record
+        yield from _yaml_records(path, stream, text_column, id_column, errors, kind)
     else:
-        for line, raw in _lines(stream):
-            text = raw.strip()
+        for line in decoded_lines(path, stream, errors):
+            text = line.text.strip()
             if text:
-                yield Record(path, line, f"{Path(path).name}:{line}", text, kind)
+                yield Record(path, line.number, f"{Path(path).name}:{line.number}", text, kind)
+
+
+def _yaml_records(path: str, stream: BinaryIO, text_column: str, id_column: str, errors: list[Skipped],
+                  kind: str | None) -> Iterator[Record]:
+    from classifier.errors import KnowledgeError
+    from classifier.knowledge.yaml_reader import ALIASES_REFUSED, parse_yaml
+
+    raw = stream.read()
+    try:
+        data = parse_yaml(raw.decode("utf-8-sig"), source=path, untrusted=True)
+    except UnicodeDecodeError as exc:
+        raise MalformedDocument(f"{path}: not valid UTF-8 (byte {exc.start})", code="invalid_utf8") from None
+    except KnowledgeError as exc:
+        raise MalformedDocument(str(exc), code="yaml_aliases" if ALIASES_REFUSED in str(exc) else "malformed_yaml") from None
+    if not isinstance(data, list):
+        raise MalformedDocument(f"{path}: a YAML input is a list of texts or profiles", code="malformed_yaml")
+    for index, item in enumerate(data, 1):
+        if isinstance(item, str):
+            yield Record(path, index, f"{Path(path).name}:{index}", item, kind)
+        else:
+            record = _from_mapping(path, index, item, text_column, id_column, errors, kind)
+            if record:
+                yield record
+
+
+class _Tracked:
+    """Lines handed to ``csv.reader`` one at a time, remembering the first line of the current record."""
+
+    def __init__(self, lines: Iterator[Line]):
+        self.lines = lines
+        self.first: Line | None = None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        if self.first is None:
+            self.first = line
+        return line.text
+
+
+def _csv_records(path: str, stream: BinaryIO, delimiter: str, text_column: str, id_column: str,
+                 errors: list[Skipped], kind: str | None) -> Iterator[Record]:
+    """CSV records, resuming after a bad one. A quote left open swallows the rest of the file; the
+    reader notices at the end, reports the line that record began on, and reads on from the next line."""
+    csv.field_size_limit(MAX_RECORD_CHARS)
+    header: list[str] | None = None
+    first, offset = 1, 0
+    while True:
+        stream.seek(offset)
+        tracked = _Tracked(decoded_lines(path, stream, errors, first, offset))
+        reader = csv.reader(tracked, delimiter=delimiter, strict=True)
+        try:
+            while True:
+                tracked.first = None
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                began = tracked.first
+                if header is None:
+                    header = [name.strip() for name in row]
+                    if text_column not in header:
+                        raise InputError(f"{path}: no column {text_column!r} (columns: {', '.join(header)}); "
+                                         f"name it with --text-column", code="invalid_arguments")
+                    continue
+                if not any(cell.strip() for cell in row):
+                    continue
+                values = dict(zip(header, row))
+                text = (values.get(text_column) or "").strip()
+                if not text:
+                    errors.append(Skipped(path, began.number, f"empty {text_column!r}"))
+                    continue
+                record_id = (values.get(id_column) or f"{Path(path).name}:{began.number}").strip()
+                yield Record(path, began.number, record_id, text, kind)
+        except csv.Error as exc:
+            began = tracked.first
+            if began is None:
+                return
+            problem = str(exc)
+            if "end of data" in problem or "EOF" in problem:
+                problem = "a quote opened in this record is never closed (it ran to the end of the file)"
+            errors.append(Skipped(path, began.number, f"malformed CSV at byte {began.offset}: {problem}; "
+                                                      f"the record is skipped and reading goes on from the next line"))
+            first, offset = began.number + 1, began.offset + began.size
 
 
 def _from_mapping(path: str, line: int, data: Any, text_column: str, id_column: str,
@@ -149,16 +237,30 @@ def _from_mapping(path: str, line: int, data: Any, text_column: str, id_column: 
     return Record(path, line, record_id, text, record_kind)
 
 
-def open_input(path: str) -> io.TextIOBase:
-    """A text stream for a path or '-' (stdin); undecodable bytes are an InputError when read."""
+def open_input(path: str) -> BinaryIO:
+    """A seekable byte stream for a path, or for '-' (stdin, spooled, so a bad CSV record can be read past)."""
     if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict")
+        spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        spool.seek(0)
+        return spool
     try:
-        return open(path, encoding="utf-8-sig", errors="strict", newline="")
+        return open(path, "rb")
     except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
+        raise FileProblem(f"{path}: file not found", code="file_not_found") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        raise FileProblem(f"{path}: cannot read ({exc.strerror})", code="file_unreadable") from None
+
+
+def sniff_format(path: str, stream: BinaryIO, explicit: str | None) -> str:
+    """The input's format: as given, else by extension; stdin holding JSON objects is JSONL."""
+    fmt = detect_format(path, explicit)
+    if explicit is None and path == "-":
+        head = stream.read(4096)
+        stream.seek(0)
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            fmt = "jsonl"
+    return fmt
 
 
 @dataclass
@@ -172,14 +274,17 @@ class AuditTally:
     summary: Summary = field(default_factory=Summary)
     skipped: list[Skipped] = field(default_factory=list)
     failed: bool = False
+    last: str = ""   # the last record accounted for (file:line): where a partial output stops
 
     def take(self, record: Record, result: Result | None, problem: str | None) -> Result | None:
         """Count one classified record; the result to write, or None when the record was refused."""
-        self.summary.read += 1
         if problem is not None:
             skip = Skipped(record.source, record.line, problem, at="classify")
             if self.strict:
                 raise InputError(f"{skip.source}:{skip.line}: {skip.reason}")
+        self.summary.read += 1
+        self.last = f"{record.source}:{record.line}"
+        if problem is not None:
             self.skipped.append(skip)
             self.summary.skipped += 1
             return None
@@ -194,6 +299,7 @@ class AuditTally:
         self.skipped.append(skip)
         self.summary.read += 1
         self.summary.skipped += 1
+        self.last = f"{skip.source}:{skip.line}"
 
 
 def severity_at_least(result: Result, threshold: str) -> bool:
@@ -201,13 +307,15 @@ def severity_at_least(result: Result, threshold: str) -> bool:
     return any(SEVERITIES.index(r.severity) <= limit for r in result.red_lines)
 
 
-def classify_record(record: Record, as_of, classifier=None) -> tuple[Record, Result | None, str | None]:
-    """Classify one record (with ``classifier``, default the shipped knowledge's); an input problem
-    becomes a reason, never an exception."""
+def classify_record(record: Record, as_of, classifier=None, time_limit: float | None = None
+                    ) -> tuple[Record, Result | None, str | None]:
+    """Classify one record (with ``classifier``, default the shipped knowledge's); an input problem or a
+    record past its time budget becomes a reason, never an exception."""
     from classifier.pipeline import get_classifier
 
     try:
-        result = (classifier or get_classifier()).classify(record.subject, as_of, verify_questions=False, kind=record.kind)
+        result = (classifier or get_classifier()).classify(record.subject, as_of, verify_questions=False, kind=record.kind,
+                                                           time_limit=time_limit)
         return record, result, None
     except TlcError as exc:
         return record, None, str(exc)
@@ -228,14 +336,32 @@ def summary_row(record: Record, result: Result) -> dict[str, str]:
             "source": record.source, "line": str(record.line)}
 
 
+@dataclass
+class ReadProgress:
+    """How many records reading has yielded (it runs ahead of classifying by up to a chunk)."""
+
+    count: int = 0
+
+
 def iter_inputs(paths: Iterable[str], fmt: str | None, text_column: str, id_column: str,
-                errors: list[Skipped], kind: str | None = None) -> Iterator[Record]:
+                errors: list[Skipped], kind: str | None = None, progress: ReadProgress | None = None) -> Iterator[Record]:
+    """Every record of ``paths`` in order; a malformed one is appended to ``errors``, stamped with how
+    many records came before it (``Skipped.after``) so that a consumer can report it in its place."""
+    progress = progress if progress is not None else ReadProgress()
+
+    def stamp() -> None:
+        for index, skip in enumerate(errors):
+            if skip.after < 0:
+                errors[index] = replace(skip, after=progress.count)
+
     for path in paths:
         stream = open_input(path)
         try:
-            yield from read_records(path, stream, detect_format(path, fmt), text_column, id_column, errors, kind)
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
+            for record in read_records(path, stream, sniff_format(path, stream, fmt), text_column, id_column,
+                                       errors, kind):
+                stamp()
+                progress.count += 1
+                yield record
+            stamp()
         finally:
-            if path != "-":
-                stream.close()
+            stream.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from pathlib import Path
 
 from classifier.surfaces.audit.records import Record, Skipped, Summary
 from classifier.surfaces.documents import _environment
@@ -38,9 +37,10 @@ def highlighted(text: str, result: Result) -> list[tuple[str, str | None]]:
 
 
 class HtmlAuditReport:
-    def __init__(self, path: Path, catalogue):
-        self.path = path
-        self.catalogue = catalogue
+    """Rows as they come, the page around them at the end (``out``: the open file it is written to)."""
+
+    def __init__(self, out):
+        self.out = out
         self.rows = tempfile.TemporaryFile("w+", encoding="utf-8")
         self.row_template = _environment().get_template("audit_row.html.j2")
 
@@ -49,17 +49,16 @@ class HtmlAuditReport:
         self.rows.write(self.row_template.render(record=record, result=result, pieces=highlighted(text, result),
                                                  severity=SEVERITY_LABEL, worst=result.worst_severity() or "none"))
 
-    def finish(self, summary: Summary, skipped: list[Skipped]) -> None:
+    def finish(self, summary: Summary, skipped: list[Skipped], partial: dict | None = None) -> None:
         page = _environment().get_template("audit.html.j2").render(
-            summary=summary, skipped=skipped, severity=SEVERITY_LABEL,
+            summary=summary, skipped=skipped, severity=SEVERITY_LABEL, partial=partial,
             codes=sorted(summary.codes.items(), key=lambda kv: (-kv[1], kv[0])),
             reds=sorted(summary.red_lines.items(), key=lambda kv: (-kv[1], kv[0])),
             top=max([1, *summary.codes.values(), *summary.red_lines.values()]),
         )
         head, tail = page.split("<!--ROWS-->")
         self.rows.seek(0)
-        with self.path.open("w", encoding="utf-8") as out:
-            out.write(head)
-            shutil.copyfileobj(self.rows, out)
-            out.write(tail)
+        self.out.write(head)
+        shutil.copyfileobj(self.rows, self.out)
+        self.out.write(tail)
         self.rows.close()

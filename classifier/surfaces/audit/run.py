@@ -3,48 +3,82 @@
 Work is handed to the pool in bounded chunks, so a million-line input never sits in memory; outputs
 are written as results arrive (the HTML report streams its rows to a temporary file and is assembled
 at the end, when the totals are known).
+
+An audit never loses a record silently nor destroys a file it did not make. An output that is also an
+input is refused. Every output is written to a temporary file beside it and renamed into place at the
+end. When a run stops early (a fatal input error, Ctrl-C, a crash) after records were read, the outputs
+are still put in place but marked partial — a trailer line in JSONL and CSV, a banner in the HTML —
+with the count and the last record read; when it stops before reading any record, existing files are
+left as they were.
 """
 from __future__ import annotations
 
 import csv
 import itertools
 import json
+import os
 import sys
+import tempfile
 from multiprocessing import get_context
+from pathlib import Path
 
-from classifier.surfaces.audit.records import (AuditTally, Record, Skipped, Summary, classify_record, iter_inputs,
-                                               result_line, summary_row)
+from classifier.surfaces.audit.records import (AuditTally, ReadProgress, Record, Skipped, Summary, classify_record,
+                                               iter_inputs, result_line, summary_row)
 from classifier.knowledge.catalogue import Catalogue
-from classifier.errors import InputError
+from classifier.errors import FileProblem
 
 CHUNK = 256
 CSV_FIELDS = ("id", "status", "kind", "codes", "red_lines", "severity", "claims", "mentions", "source", "line")
+PARTIAL_ID = "#partial"
+
+
+def check_outputs(inputs, outputs) -> None:
+    """Refuse an output that is one of the inputs (it would be truncated before it is read)."""
+    for output in outputs:
+        for source in inputs:
+            if source == "-":
+                continue
+            same = Path(source).resolve() == Path(output).resolve()
+            if not same and Path(source).exists() and Path(output).exists():
+                same = os.path.samefile(source, output)
+            if same:
+                raise FileProblem(f"{output}: is also an input; write the results elsewhere", code="output_is_input")
 
 
 class _Outputs:
-    """The files an audit writes, chosen by extension."""
+    """The files an audit writes, chosen by extension, each written to a temporary file beside it."""
 
     def __init__(self, paths, catalogue: Catalogue):
         self.jsonl, self.csv, self.html = [], [], None
         self.catalogue = catalogue
+        self.renames: list[tuple[Path, Path]] = []   # (temporary file, target)
+        self.renames_done: list[Path] = []           # targets put in place
         try:
             for path in paths:
+                path = Path(path)
                 suffix = path.suffix.lower()
+                if suffix not in (".jsonl", ".ndjson", ".json", ".csv", ".html", ".htm"):
+                    raise FileProblem(f"{path}: unknown output type (use .jsonl, .csv or .html)", code="invalid_output")
+                handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="" if suffix == ".csv" else None,
+                                                     dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
+                                                     suffix=".part", delete=False)
+                self.renames.append((Path(handle.name), path))
                 if suffix in (".jsonl", ".ndjson", ".json"):
-                    self.jsonl.append(path.open("w", encoding="utf-8"))
+                    self.jsonl.append(handle)
                 elif suffix == ".csv":
-                    handle = path.open("w", encoding="utf-8", newline="")
                     writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS)
                     writer.writeheader()
                     self.csv.append((handle, writer))
-                elif suffix in (".html", ".htm"):
+                else:
                     from classifier.surfaces.audit.report import HtmlAuditReport
 
-                    self.html = HtmlAuditReport(path, catalogue)
-                else:
-                    raise InputError(f"{path}: unknown output type (use .jsonl, .csv or .html)")
+                    self.html = (HtmlAuditReport(handle), handle)
         except OSError as exc:
-            raise InputError(f"cannot write {exc.filename}: {exc.strerror}") from None
+            self.discard()
+            raise FileProblem(f"cannot write {exc.filename}: {exc.strerror}", code="invalid_output") from None
+        except BaseException:
+            self.discard()
+            raise
 
     def write(self, record: Record, result) -> None:
         if self.jsonl:
@@ -54,39 +88,72 @@ class _Outputs:
         for _, writer in self.csv:
             writer.writerow(summary_row(record, result))
         if self.html is not None:
-            self.html.add(record, result)
+            self.html[0].add(record, result)
 
-    def close(self, summary: Summary, skipped: list[Skipped]) -> None:
+    def finish(self, summary: Summary, skipped: list[Skipped], partial: dict | None = None) -> None:
+        """Close every output and put it in place; ``partial`` (why, count, last record) marks each."""
+        if partial is not None:
+            trailer = json.dumps({"partial": True, **partial}, ensure_ascii=False)
+            for handle in self.jsonl:
+                handle.write(trailer + "\n")
+            for _, writer in self.csv:
+                writer.writerow({"id": PARTIAL_ID, "status": "partial",
+                                 "source": f"stopped: {partial['reason']}; read {partial['read']}, "
+                                           f"last {partial['last'] or 'none'}"})
         for handle in self.jsonl:
             handle.close()
         for handle, _ in self.csv:
             handle.close()
         if self.html is not None:
-            self.html.finish(summary, skipped)
+            report, handle = self.html
+            report.finish(summary, skipped, partial)
+            handle.close()
+        for temporary, target in self.renames:
+            os.replace(temporary, target)
+            self.renames_done.append(target)
+        self.renames = []
+
+    def discard(self) -> None:
+        """Remove the temporary files and leave the targets as they were."""
+        for handle in [*self.jsonl, *(h for h, _ in self.csv), *([self.html[1]] if self.html else [])]:
+            try:
+                handle.close()
+            except Exception:  # noqa: S110 - closing a half-written temporary file may fail; it is removed next
+                pass
+        for temporary, _ in self.renames:
+            try:
+                temporary.unlink()
+            except FileNotFoundError:
+                pass
+        self.renames = []
 
 
 def _classify_chunk(args):
-    records, as_of = args
-    return [classify_record(record, as_of) for record in records]
+    records, as_of, time_limit = args
+    return [classify_record(record, as_of, time_limit=time_limit) for record in records]
 
 
 def run_audit(files, *, fmt, text_column, id_column, outputs, workers, fail_on, strict, as_of,
-              catalogue: Catalogue, kind: str | None = None) -> tuple[Summary, bool]:
+              catalogue: Catalogue, kind: str | None = None, time_limit: float | None = None) -> tuple[Summary, bool]:
+    check_outputs(files, outputs)
     tally = AuditTally(fail_on, strict)
     unreadable: list[Skipped] = []   # filled by the reader as it meets malformed records
     sinks = _Outputs(outputs, catalogue)
-    records = iter_inputs(files, fmt, text_column, id_column, unreadable, kind)
+    read = ReadProgress()
+    records = iter_inputs(files, fmt, text_column, id_column, unreadable, kind, read)
     progress = _progress()
-    pool = get_context("spawn").Pool(workers) if workers > 1 else None
+    pool = None
+    done = False
     try:
+        pool = get_context("spawn").Pool(workers) if workers > 1 else None
         chunks = iter(lambda: list(itertools.islice(records, CHUNK)), [])
         if pool is not None:
             results = itertools.chain.from_iterable(
-                pool.imap(_classify_chunk, ((chunk, as_of) for chunk in chunks)))
+                pool.imap(_classify_chunk, ((chunk, as_of, time_limit) for chunk in chunks)))
         else:
-            results = (classify_record(record, as_of) for chunk in chunks for record in chunk)
-        for record, result, problem in results:
-            _take_unreadable(unreadable, tally)
+            results = (classify_record(record, as_of, time_limit=time_limit) for chunk in chunks for record in chunk)
+        for taken, (record, result, problem) in enumerate(results):
+            _take_unreadable(unreadable, tally, before=taken)
             kept = tally.take(record, result, problem)
             if problem is not None:
                 _say_skipped(tally.skipped[-1])
@@ -95,18 +162,33 @@ def run_audit(files, *, fmt, text_column, id_column, outputs, workers, fail_on, 
             if progress is not None:
                 progress.update(1)
         _take_unreadable(unreadable, tally)
+        done = True
+    except BaseException as exc:
+        reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc) or type(exc).__name__
+        if tally.summary.read or read.count:
+            sinks.finish(tally.summary, tally.skipped,
+                         {"reason": reason, "read": tally.summary.read, "last": tally.last})
+            if sinks.renames_done:
+                print(f"tlc: wrote partial outputs ({', '.join(map(str, sinks.renames_done))}): "
+                      f"{tally.summary.read} records accounted for, the last {tally.last or 'none'}", file=sys.stderr)
+        else:
+            sinks.discard()
+        raise
     finally:
         if pool is not None:
             pool.terminate()
         if progress is not None:
             progress.close()
-        sinks.close(tally.summary, tally.skipped)
+    if done:
+        sinks.finish(tally.summary, tally.skipped)
     return tally.summary, tally.failed
 
 
-def _take_unreadable(unreadable: list[Skipped], tally: AuditTally) -> None:
-    """Count and print the records the reader found malformed since last asked (strict: the first is fatal)."""
-    while unreadable:
+def _take_unreadable(unreadable: list[Skipped], tally: AuditTally, before: int | None = None) -> None:
+    """Count and print the records the reader found malformed (strict: the first is fatal), those that came
+    before the ``before``-th good record only, so that every good record read ahead of a bad one is written
+    before the bad one can stop the run."""
+    while unreadable and (before is None or 0 <= unreadable[0].after <= before):
         skip = unreadable.pop(0)
         tally.unreadable(skip)
         _say_skipped(skip)
