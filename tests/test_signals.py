@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from classifier.text.lexicon import LICENCE_NAME, PROVINCE, _inside_longer, load_lexicon
+from classifier.text.lexicon import LICENCE_NAME, PROVINCE, _bounded, _inside_longer, load_lexicon
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +94,20 @@ def test_a_term_defers_only_to_a_strictly_longer_name_around_it(raw_names, start
     term = (start, start + length, "t", ())
     brute = any(a <= start and start + length <= b and (b - a) > length for a, b, _, _ in names)
     assert _inside_longer(term, names) == brute
+
+
+@given(st.lists(st.integers(0, 5000), unique=True).map(sorted), st.integers(1, 50))
+def test_clause_breaks_are_kept_and_no_clause_runs_past_the_bound(breaks, most):
+    length = 5001
+    bounded = _bounded(breaks, length, most)
+    assert set(breaks) <= set(bounded) and bounded == sorted(set(bounded))
+    edges = [0, *bounded, length]
+    assert all(b - a <= most for a, b in zip(edges, edges[1:]))
+
+
+def test_a_cue_still_reaches_the_terms_of_its_clause_in_an_unbroken_text(lexicon):
+    """Bounding clause length changes nothing for a clause of written length, and in a long unbroken run
+    each cue still reaches the term beside it."""
+    short = "我们不提供CDN加速服务"
+    assert ("svc.cdn", "negated") in signals(lexicon, short)
+    assert signals(lexicon, short + "的" * 3000 + short) == signals(lexicon, short)
