@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from classifier.findings.foreign_investment import decide_cap, zones_of
+from classifier.knowledge.schema import ForeignInvestmentFile, Zone
 
 D = dt.date
 
@@ -16,7 +17,7 @@ def table(kb):
 
 
 def cap(table, catalogue, code, items=(), location=None, day=D(2025, 6, 1), activities=()):
-    return decide_cap(table, catalogue, code, tuple(items), zones_of(table, location), day,
+    return decide_cap(table, catalogue, code, tuple(items), zones_of(table, location, day), day,
                       frozenset(activities)).max_share
 
 
@@ -24,6 +25,25 @@ def test_zones_from_locations(table):
     assert {"shanghai-lingang", "shanghai"} <= zones_of(table, "上海临港新片区")
     assert "pilot-2025" in zones_of(table, "杭州市西湖区")
     assert zones_of(table, "兰州") == frozenset()
+
+
+def test_a_zone_counts_from_the_day_it_was_set_up_and_a_sub_zone_dates_its_wider_zone():
+    def zone(id, aliases, within=(), valid_from=None):
+        return Zone(id=id, name_zh=id, name_en=id, aliases=aliases, within=within, valid_from=valid_from,
+                    sources=("P1",))
+
+    table = ForeignInvestmentFile(zones=(
+        zone("ftz", ("自贸区",), valid_from=D(2013, 9, 29)),
+        zone("ftz-x", ("x省自贸区",), ("ftz",), D(2015, 4, 20)),
+        zone("ftz-x-new", ("新片区",), ("ftz-x",), D(2019, 8, 20)),
+    ), caps=())
+    assert zones_of(table, "x省自贸区", D(2015, 4, 19)) == frozenset()
+    assert zones_of(table, "x省自贸区", D(2015, 4, 20)) == {"ftz", "ftz-x"}
+    # the location names the wider zones too, but lies in them only once its own area was set up
+    assert zones_of(table, "x省自贸区新片区", D(2019, 1, 1)) == frozenset()
+    assert zones_of(table, "x省自贸区新片区", D(2019, 8, 20)) == {"ftz", "ftz-x", "ftz-x-new"}
+    assert zones_of(table, "某地自贸区", D(2014, 1, 1)) == {"ftz"}
+    assert zones_of(table, "x省自贸区新片区") == {"ftz", "ftz-x", "ftz-x-new"}   # no date: dates ignored
 
 
 def test_general_value_added_cap_is_half(table, catalogue):

@@ -547,6 +547,8 @@ class Zone(Cited):
     name_en: str
     aliases: tuple[str, ...] = ()
     within: tuple[str, ...] = ()  # ids of wider zones this one lies in (e.g. a pilot zone in a pilot city)
+    valid_from: dt.date | None = None   # the day the zone was set up (None: before any cap that names it)
+    valid_to: dt.date | None = None
 
 
 class Cap(Cited):
