@@ -70,7 +70,27 @@ def test_ecommerce_and_b22_b23_b24_are_open_nationwide(table, catalogue):
 
 def test_isp_for_users_in_2025_cities_but_not_platform_access(table, catalogue):
     assert cap(table, catalogue, "B14", ["B14.users"], "杭州") == 1.0
-    assert cap(table, catalogue, "B14", ["B14.platforms"], "杭州") == 0.0
+    assert cap(table, catalogue, "B14", ["B14.platforms"], "杭州") == 0.5
+
+
+def test_isp_is_capped_at_half_not_closed_outside_the_zones(table, catalogue):
+    # MIIT's 2024 pilot plan describes the rule it lifts for ISP as the 50% cap (S-6611)
+    assert cap(table, catalogue, "B14", ["B14.users"], "兰州", D(2023, 1, 1)) == 0.5
+
+
+def test_free_trade_zones_from_the_2018_list_and_from_the_day_each_zone_was_set_up(table, catalogue):
+    xian = "中国（陕西）自由贸易试验区西安国际港务区片区"
+    assert cap(table, catalogue, "B14", ["B14.users"], xian, D(2018, 7, 29)) == 0.5
+    assert cap(table, catalogue, "B14", ["B14.users"], xian, D(2018, 7, 30)) == 1.0
+    assert cap(table, catalogue, "B14", ["B14.platforms"], xian, D(2019, 1, 1)) == 0.5
+    assert cap(table, catalogue, "B13", [], xian, D(2019, 1, 1)) == 0.5
+    assert cap(table, catalogue, "B22", [], xian, D(2019, 1, 1)) == 1.0
+    assert cap(table, catalogue, "B22", [], "兰州", D(2019, 1, 1)) == 0.5
+    assert cap(table, catalogue, "B14", ["B14.users"], "海口", D(2018, 10, 15)) == 0.5
+    assert cap(table, catalogue, "B14", ["B14.users"], "海口", D(2018, 10, 16)) == 1.0
+    assert cap(table, catalogue, "B13", [], "上海自贸区临港新片区", D(2019, 8, 19)) == 0.0
+    assert cap(table, catalogue, "B13", [], "上海自贸区临港新片区", D(2019, 8, 20)) == 0.5
+    assert cap(table, catalogue, "B13", [], "上海自贸区外高桥", D(2019, 8, 19)) == 0.5
 
 
 def test_app_store_opening_needs_the_app_store_activity(table, catalogue):
