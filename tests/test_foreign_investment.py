@@ -62,7 +62,8 @@ def test_b13_is_closed_except_in_2025_pilot_cities(table, catalogue):
 
 
 def test_ecommerce_and_b22_b23_b24_are_open_nationwide(table, catalogue):
-    assert cap(table, catalogue, "B21", ["B21.transaction"], "兰州") == 1.0
+    assert cap(table, catalogue, "B21", ["B21.ecommerce", "B21.transaction"], "兰州", D(2015, 6, 19)) == 1.0
+    assert cap(table, catalogue, "B21", ["B21.transaction"], "兰州") == 0.5   # 交易处理 that is not e-commerce
     assert cap(table, catalogue, "B21", ["B21.device"], "兰州") == 0.5
     for code in ("B22", "B23", "B24-1"):
         assert cap(table, catalogue, code, [], "兰州") == 1.0
