@@ -483,6 +483,7 @@ class RedLine(Cited):
     requires: tuple[str, ...] = ()
     message_zh: str = Field(min_length=1)
     message_en: str = Field(min_length=1)
+    note: str | None = None   # for maintainers: why the line is drawn where it is, what was decided and on what sources
 
 
 class KindCue(Strict):
