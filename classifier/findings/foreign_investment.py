@@ -114,6 +114,11 @@ def check_foreign_investment(catalogue: Catalogue, store: FactStore, as_of: dt.d
         code = derived.fact.code
         if code in catalogue and catalogue.entry(code).kind != "regime" and not catalogue.is_category(code):
             businesses.setdefault(code, []).append(derived)
+    # A heading named beside its sub-code (B24 beside B24-1) is not a business of its own: the sub-code is
+    # what is licensed and what the cap is checked for (the result drops the heading the same way).
+    for code in list(businesses):
+        if any(other != code and code in catalogue.ancestors(other) for other in businesses):
+            del businesses[code]
     items_of: dict[str, set[str]] = {}
     for derived in store.of("item"):
         items_of.setdefault(derived.fact.code, set()).add(derived.fact.item)
