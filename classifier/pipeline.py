@@ -57,10 +57,15 @@ class Classifier:
 
     def _kind_of(self, code: str) -> str:
         """A business's catalogue kind, which findings rules test (``business_kind``). A class of businesses
-        (基础电信业务 named bare in a scope) is ``category``: no rule about a business applies to it."""
+        (基础电信业务 named bare in a scope) is ``category``: no rule about a business applies to it. A basic
+        service the 条例 manages like a value-added one (paging, ``treated_as: value_added``) is licensed, and
+        judged, as value-added; a regime keeps ``regime`` (its own rules say who licenses it)."""
         if code not in self.catalogue:
             return "unknown"
-        return "category" if self.catalogue.is_category(code) else self.catalogue.entry(code).kind
+        if self.catalogue.is_category(code):
+            return "category"
+        entry = self.catalogue.entry(code)
+        return entry.treated_as if entry.kind == "basic" and entry.treated_as else entry.kind
 
     def classify(self, subject: str | Mapping[str, Any], as_of: dt.date | str | None = None,
                  answers: Mapping[str, Any] | None = None, *, max_chars: int = DEFAULT_MAX_CHARS,

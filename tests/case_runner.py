@@ -16,7 +16,8 @@ from classifier.knowledge.yaml_reader import read_yaml
 CASES_DIR = Path(__file__).parent / "cases"
 CASE_KEYS = {"name", "text", "profile", "as_of", "expect", "reason", "known_gap"}
 EXPECT_KEYS = {"codes", "codes_include", "codes_exclude", "items_include", "red_lines", "red_lines_include",
-               "red_lines_exclude", "authority", "questions_include", "questions_exclude"}
+               "red_lines_exclude", "authority", "questions_include", "questions_exclude", "red_line_codes",
+               "cited_include", "cited_exclude", "answer_includes", "conditions_include", "conditions_exclude"}
 FACT_OF_QUESTION = {"coverage": "coverage_scope"}
 
 
@@ -48,6 +49,15 @@ def load_cases(directory: Path = CASES_DIR) -> list[Case]:
             names.add(raw["name"])
             cases.append(Case(path.stem, raw["name"], raw))
     return cases
+
+
+def classify_case(case: Case):
+    """The engine's answer for a case (with each licence's requirements when the case checks conditions)."""
+    from classifier import classify
+
+    expect = case.data.get("expect", {})
+    wants_requirements = "conditions_include" in expect or "conditions_exclude" in expect
+    return classify(case.subject, as_of=case.data.get("as_of"), requirements=wants_requirements)
 
 
 @dataclass
@@ -124,16 +134,46 @@ def check(case: Case, result) -> Outcome:
     for question in expect.get("questions_exclude") or []:
         if FACT_OF_QUESTION.get(question, question) in questions:
             out.failures.append(f"questions: must not ask {question}")
+    red_line_codes = {r.id: set(r.codes) for r in result.red_lines}
+    for red_id, want in (expect.get("red_line_codes") or {}).items():
+        if red_id not in red_line_codes:
+            out.failures.append(f"red line codes: {red_id} not found")
+        elif red_line_codes[red_id] != set(want):
+            out.failures.append(f"red line codes of {red_id}: expected {sorted(want)}, got {sorted(red_line_codes[red_id])}")
+    cited = {b.code: {c.id for c in b.citations} for b in result.businesses}
+    cited.update({r.id: {c.id for c in r.citations} for r in result.red_lines})
+    for key, want in (expect.get("cited_include") or {}).items():
+        if key not in cited:
+            out.failures.append(f"citations: {key} not found")
+        elif set(want) - cited[key]:
+            out.failures.append(f"citations of {key}: missing {sorted(set(want) - cited[key])} (got {sorted(cited[key])})")
+    for key, unwanted in (expect.get("cited_exclude") or {}).items():
+        if set(unwanted) & cited.get(key, set()):
+            out.failures.append(f"citations of {key}: must not cite {sorted(set(unwanted) & cited[key])}")
+    if expect.get("answer_includes"):
+        from classifier.findings.result import render_text
+
+        answer = render_text(result, "both")
+        for phrase in expect["answer_includes"]:
+            if phrase not in answer:
+                out.failures.append(f"answer: missing {phrase!r}")
+    conditions = {r.code: {j.condition.id for j in r.conditions} for r in result.requirements}
+    for code, want in (expect.get("conditions_include") or {}).items():
+        if code not in conditions:
+            out.failures.append(f"conditions: no requirements for {code}")
+        elif set(want) - conditions[code]:
+            out.failures.append(f"conditions of {code}: missing {sorted(set(want) - conditions[code])}")
+    for code, unwanted in (expect.get("conditions_exclude") or {}).items():
+        if set(unwanted) & conditions.get(code, set()):
+            out.failures.append(f"conditions of {code}: must not include {sorted(set(unwanted) & conditions[code])}")
     return out
 
 
 def run(cases: list[Case]):
-    from classifier import classify
-
     totals = Outcome()
     failed: list[tuple[Case, list[str]]] = []
     for case in cases:
-        result = classify(case.subject, as_of=case.data.get("as_of"))
+        result = classify_case(case)
         outcome = check(case, result)
         totals.merge(outcome)
         if outcome.failures:

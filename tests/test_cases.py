@@ -9,7 +9,7 @@ import pytest
 
 from pathlib import Path
 
-from case_runner import CASES_DIR, Outcome, check, load_cases, summary
+from case_runner import CASES_DIR, Outcome, check, classify_case, load_cases, summary
 
 # The development cases, plus the first held-out set once it had been measured (docs/quality.md).
 CASES = (load_cases(CASES_DIR) + load_cases(Path(__file__).parent / "heldout") + load_cases(Path(__file__).parent / "heldout2")
@@ -28,9 +28,7 @@ def _params():
 
 @pytest.mark.parametrize("case", list(_params()))
 def test_case(case):
-    from classifier import classify
-
-    result = classify(case.subject, as_of=case.data.get("as_of"))
+    result = classify_case(case)
     outcome = check(case, result)
     TOTALS.merge(outcome)
     if outcome.failures:

@@ -13,7 +13,7 @@ from classifier.knowledge.catalogue import Catalogue
 from classifier.engine.inference import FactStore
 from classifier.knowledge.vocabulary import LICENCE_NAME, Fact, value_text
 from classifier.findings.result import (Business, Citation, Evidence, InputKind, Mention as MentionEntry, Question,
-                                       RedLineFinding, Result, SEVERITIES, TraceEntry)
+                                       RedLineFinding, Result, SEVERITIES, TraceEntry, unverified_note)
 from classifier.text.kinds import DetectedKind
 from classifier.text.lexicon import OPERATED, Mention
 
@@ -60,6 +60,11 @@ def _cite(catalogue: Catalogue, source_ids: tuple[str, ...]) -> tuple[Citation, 
     return tuple(out)
 
 
+def unverified_codes(catalogue: Catalogue, codes) -> tuple[str, ...]:
+    """The codes among ``codes`` whose catalogue entry is marked unverified, in order, once each."""
+    return tuple(dict.fromkeys(c for c in codes if c in catalogue and catalogue.entry(c).confidence == "unverified"))
+
+
 def _rules(derivations) -> tuple[str, ...]:
     rules: list[str] = []
     for d in derivations:
@@ -98,7 +103,8 @@ def mention_entries(catalogue: Catalogue, mentions: list[Mention]) -> tuple[Ment
             continue
         seen.add(key)
         service = concept.note if concept is not None else (catalogue.entry(code).name_en if code in catalogue else None)
-        out.append(MentionEntry(m.scope, m.text, m.start, m.end, m.signal, code, service))
+        confidence = catalogue.entry(code).confidence if code in catalogue else None
+        out.append(MentionEntry(m.scope, m.text, m.start, m.end, m.signal, code, service, confidence))
     return tuple(out)
 
 
@@ -168,10 +174,15 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[Fact, li
         requires = spec.requires or tuple(c for c in codes if c in catalogue and catalogue.entry(c).kind == "basic")
         supports = frozenset().union(*(d.supports for d in derivations))
         rules = _rules(derivations)
+        # An unverified code never stands alone in an answer: the message says which codes are unverified.
+        unverified = unverified_codes(catalogue, (*requires, *codes))
+        note_zh, note_en = unverified_note(unverified)
         red_lines.append(RedLineFinding(
-            id=red_id, severity=spec.severity, requires=tuple(requires), codes=codes, message_zh=spec.message_zh,
-            message_en=spec.message_en, evidence=_evidence(store, supports, mentions),
+            id=red_id, severity=spec.severity, requires=tuple(requires), codes=codes,
+            message_zh=spec.message_zh + note_zh, message_en=spec.message_en + note_en,
+            evidence=_evidence(store, supports, mentions),
             citations=citations(catalogue, [*spec.sources, *_rule_sources(catalogue, rules)]), rules=rules,
+            unverified=unverified,
         ))
     red_lines.sort(key=lambda r: (SEVERITIES.index(r.severity), r.id))
 

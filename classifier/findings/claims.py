@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from classifier.knowledge.catalogue import Catalogue
-from classifier.findings.result import Evidence
+from classifier.findings.result import Evidence, unverified_note
 from classifier.text.lexicon import LICENCE_NAME, Mention
 
 
@@ -65,7 +65,10 @@ def check_claims(catalogue: Catalogue, text: str, mentions: list[Mention], cover
 
     def message(check: str, **values) -> tuple[str, str]:
         template = claims.messages[check]
-        return template.zh.format(**values), template.en.format(**values)
+        codes = [values[k] for k in ("claimed", "actual") if values.get(k) in catalogue]
+        unverified = tuple(dict.fromkeys(c for c in codes if catalogue.entry(c).confidence == "unverified"))
+        note_zh, note_en = unverified_note(unverified)
+        return template.zh.format(**values) + note_zh, template.en.format(**values) + note_en
 
     for match in number_re.finditer(text):
         taken.append(match.span())

@@ -1,9 +1,10 @@
 """Between the business and findings stages: foreign-ownership caps by code, zone and date.
 
 The caps are data (``knowledge/foreign_investment.yaml``); this module only picks the one that applies.
-Of the caps in force on ``as_of`` for the company's zones, the most specific wins — a licence item or
-sub-kind over its code, a code over its ancestors (the general caps name ``B`` and ``A``), a zoned cap
-over a nationwide one — and among equally specific caps the most permissive.
+Of the caps in force on ``as_of`` for the zones the company lies in on that day (a zone counts from the day
+it was set up), the most specific wins — a licence item or sub-kind over its code, a code over its ancestors
+(the general caps name ``B`` and ``A``), a zoned cap over a nationwide one — and among equally specific caps
+the most permissive.
 """
 from __future__ import annotations
 
@@ -27,19 +28,41 @@ class CapDecision:
     zone_dependent: bool
 
 
-def zones_of(table: ForeignInvestmentFile, location: str | None) -> frozenset[str]:
-    """Zones a registered location lies in (by alias), with the wider zones they lie within."""
+def zones_of(table: ForeignInvestmentFile, location: str | None, as_of: dt.date | None = None) -> frozenset[str]:
+    """Zones a registered location lies in on ``as_of`` (by name or alias), with the wider zones they lie within.
+
+    A zone counts only while it exists (``valid_from``/``valid_to``; ``as_of`` None ignores dates). A wider zone
+    that the location names together with one of its own sub-zones is reached only through that sub-zone, so
+    the sub-zone's date decides: "上海自贸区临港新片区" lies in the Shanghai FTZ only from the day Lingang joined it.
+    """
     if not location:
         return frozenset()
     key = normalise_name(location)
-    found = {z.id for z in table.zones if any(normalise_name(a) in key for a in (z.name_zh, *z.aliases))}
     by_id = {z.id: z for z in table.zones}
+
+    def wider(zone_id: str) -> set[str]:
+        out, pending = set(), list(by_id[zone_id].within)
+        while pending:
+            zone = pending.pop()
+            if zone not in out:
+                out.add(zone)
+                pending.extend(by_id[zone].within)
+        return out
+
+    def exists(zone_id: str) -> bool:
+        zone = by_id[zone_id]
+        return as_of is None or ((zone.valid_from is None or zone.valid_from <= as_of)
+                                 and (zone.valid_to is None or as_of < zone.valid_to))
+
+    named = {z.id for z in table.zones if any(normalise_name(a) in key for a in (z.name_zh, *z.aliases))}
+    direct = {z for z in named if not any(z in wider(other) for other in named - {z})}
+    found = {z for z in direct if exists(z)}
     pending = list(found)
     while pending:
-        for wider in by_id[pending.pop()].within:
-            if wider not in found:
-                found.add(wider)
-                pending.append(wider)
+        for outer in by_id[pending.pop()].within:
+            if outer not in found and exists(outer):
+                found.add(outer)
+                pending.append(outer)
     return frozenset(found)
 
 
@@ -85,12 +108,17 @@ def check_foreign_investment(catalogue: Catalogue, store: FactStore, as_of: dt.d
               share_fact.supports)
     location = next(iter(store.values("location")), None)
     activities = frozenset(d.fact.name for d in store.of("activity"))
-    zones = zones_of(table, location)
+    zones = zones_of(table, location, as_of)
     businesses: dict[str, list] = {}
     for derived in store.of("business"):
         code = derived.fact.code
         if code in catalogue and catalogue.entry(code).kind != "regime" and not catalogue.is_category(code):
             businesses.setdefault(code, []).append(derived)
+    # A heading named beside its sub-code (B24 beside B24-1) is not a business of its own: the sub-code is
+    # what is licensed and what the cap is checked for (the result drops the heading the same way).
+    for code in list(businesses):
+        if any(other != code and code in catalogue.ancestors(other) for other in businesses):
+            del businesses[code]
     items_of: dict[str, set[str]] = {}
     for derived in store.of("item"):
         items_of.setdefault(derived.fact.code, set()).add(derived.fact.item)

@@ -106,7 +106,7 @@ def judge(catalogue: Catalogue, condition: Prerequisite, code: str, items: tuple
         if company.foreign_share is None:
             return Judged(condition, "unknown", "外资比例未知", "foreign share unknown", "foreign_share")
         table = catalogue.kb.foreign
-        decision = decide_cap(table, catalogue, code, items, zones_of(table, company.location), as_of,
+        decision = decide_cap(table, catalogue, code, items, zones_of(table, company.location, as_of), as_of,
                               activities) if table else None
         if decision is None:
             return Judged(condition, "unknown", "无适用的股比规定", "no cap found for this code")

@@ -73,6 +73,15 @@ class Business:
         }
 
 
+def unverified_note(codes: tuple[str, ...]) -> tuple[str, str]:
+    """The sentence an answer adds when it names catalogue codes marked ``unverified`` ("" when none)."""
+    if not codes:
+        return "", ""
+    several = len(codes) > 1
+    return (f"（注：业务编号{'、'.join(codes)}未经核实。）",
+            f" (Note: code{'s' if several else ''} {', '.join(codes)} {'are' if several else 'is'} unverified.)")
+
+
 @dataclass(frozen=True)
 class RedLineFinding:
     id: str
@@ -84,13 +93,14 @@ class RedLineFinding:
     evidence: tuple[Evidence, ...]
     citations: tuple[Citation, ...]
     rules: tuple[str, ...]
+    unverified: tuple[str, ...] = ()   # codes it names (requires, codes) whose catalogue code is unverified
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "severity": self.severity, "requires": list(self.requires), "codes": list(self.codes),
             "message_zh": self.message_zh, "message_en": self.message_en,
             "evidence": [e.to_dict() for e in self.evidence], "citations": [c.to_dict() for c in self.citations],
-            "rules": list(self.rules),
+            "rules": list(self.rules), "unverified_codes": list(self.unverified),
         }
 
 
@@ -120,10 +130,11 @@ class Mention:
     signal: str
     code: str | None = None
     service: str | None = None
+    confidence: str | None = None   # the catalogue confidence of ``code``
 
     def to_dict(self) -> dict[str, Any]:
         return {"role": self.role, "text": self.text, "start": self.start, "end": self.end, "signal": self.signal,
-                "code": self.code, "service": self.service}
+                "code": self.code, "service": self.service, "confidence": self.confidence}
 
 
 @dataclass(frozen=True)
@@ -286,17 +297,19 @@ def render_text(result: Result, lang: str = "both", rules: dict | None = None) -
             if en:
                 out.append(f"      {r.message_en}")
             if r.requires:
-                out.append(f"      {line('需要', 'requires')}: {', '.join(r.requires)}")
+                required = ", ".join(c + (" (unverified)" if c in r.unverified else "") for c in r.requires)
+                out.append(f"      {line('需要', 'requires')}: {required}")
             if r.evidence:
                 out.append(f"      {line('依据', 'evidence')}: {_quote(r.evidence)}")
             out.append(f"      {line('出处', 'sources')}: {', '.join(c.id for c in r.citations)}")
             out += why(r.rules)
     if result.mentions:
         out += ["", line("仅提及（未由主体经营）：", "Mentioned only (not operated by the subject):")]
-        shown = list(dict.fromkeys((m.text, m.code, m.role) for m in result.mentions))
-        for text, code, role in shown[:12]:
+        shown = list(dict.fromkeys((m.text, m.code, m.role, m.confidence) for m in result.mentions))
+        for text, code, role, confidence in shown[:12]:
             label = line(*ROLE_LABEL.get(role, (role, role)))
-            out.append(f"  · 「{text}」" + (f" → {code}" if code else "") + f"  [{label}]")
+            mark = " (unverified)" if confidence == "unverified" else ""
+            out.append(f"  · 「{text}」" + (f" → {code}{mark}" if code else "") + f"  [{label}]")
         if len(shown) > 12:
             out.append(f"  … +{len(shown) - 12}")
     if result.claims:

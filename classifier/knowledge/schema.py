@@ -85,7 +85,7 @@ class CatalogueEntry(Cited):
     category: bool = False    # a class of businesses (A, A1, B2 ...), never a business anyone is licensed for
     class_: Literal["first", "second"] | None = Field(alias="class")
     parent: str | None
-    treated_as: Literal["value_added", "basic"] | None = None
+    treated_as: Literal["value_added", "basic"] | None = None   # regimes; basic services managed like value-added
     definition_zh: str = Field(min_length=1)
     definition_en: str = Field(min_length=1)
     licence_items: tuple[LicenceItem, ...] = ()
@@ -104,8 +104,8 @@ class CatalogueEntry(Cited):
             raise ValueError("X- codes and only they have kind 'regime'")
         if regime and self.parent is not None:
             raise ValueError("a regime outside the catalogue has no parent")
-        if not regime and self.treated_as is not None:
-            raise ValueError("treated_as is for X- regimes only")
+        if not regime and self.treated_as is not None and (self.kind, self.treated_as) != ("basic", "value_added"):
+            raise ValueError("treated_as is for X- regimes, and for basic services managed like value-added ones")
         if not regime and self.code not in ("A", "B"):
             if self.parent is None:
                 raise ValueError("every catalogue code but A and B has a parent")
@@ -483,6 +483,7 @@ class RedLine(Cited):
     requires: tuple[str, ...] = ()
     message_zh: str = Field(min_length=1)
     message_en: str = Field(min_length=1)
+    note: str | None = None   # for maintainers: why the line is drawn where it is, what was decided and on what sources
 
 
 class KindCue(Strict):
@@ -547,6 +548,8 @@ class Zone(Cited):
     name_en: str
     aliases: tuple[str, ...] = ()
     within: tuple[str, ...] = ()  # ids of wider zones this one lies in (e.g. a pilot zone in a pilot city)
+    valid_from: dt.date | None = None   # the day the zone was set up (None: before any cap that names it)
+    valid_to: dt.date | None = None
 
 
 class Cap(Cited):
