@@ -1,8 +1,9 @@
 """HTTP load on loopback: a bounded Python client against `tlc serve`.
 
     python benchmarks/bench_http.py --workers 2 --concurrency 8 --requests 4000
-Prints throughput, p50/p99 latency, errors, and the server's RSS before and after. Traffic goes to
-127.0.0.1 only; the loop is bounded by --requests and stops by itself.
+Prints throughput, p50/p99 latency, errors, and the server's RSS before and after; then, with clients
+still sending, SIGTERM: how long the server takes to exit, its exit status, and what the requests in
+flight got. Traffic goes to 127.0.0.1 only; the loop is bounded by --requests and stops by itself.
 """
 from __future__ import annotations
 
@@ -96,9 +97,48 @@ def main() -> None:
               f"verify_questions={args.verify_questions}")
         print(f"  {len(latencies) / total:.0f} req/s, p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, errors {errors[0]}")
         print(f"  server RSS before {before:.0f} MB, after {after:.0f} MB")
+        shutdown(server, port, bodies, args.concurrency)
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def shutdown(server: subprocess.Popen, port: int, bodies: list[bytes], concurrency: int) -> None:
+    """SIGTERM under load: seconds to exit, exit status, and how the requests sent around it ended."""
+    outcomes: dict[str, int] = {}
+    lock, stop = threading.Lock(), threading.Event()
+
+    def client(offset: int) -> None:
+        i = 0
+        while not stop.is_set():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                conn.request("POST", "/v1/classify", body=bodies[(offset + i) % len(bodies)],
+                             headers={"Content-Type": "application/json"})
+                response = conn.getresponse()
+                response.read()
+                outcome = str(response.status)
+            except (OSError, http.client.HTTPException) as exc:
+                outcome = "refused" if isinstance(exc, ConnectionRefusedError) else type(exc).__name__
+            with lock:
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            i += 1
+            if outcome == "refused":
+                return
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(concurrency)]
+    for t in threads:
+        t.start()
+    time.sleep(2.0)
+    began = time.perf_counter()
+    server.terminate()
+    status = server.wait(timeout=120)
+    took = time.perf_counter() - began
+    stop.set()
+    for t in threads:
+        t.join()
+    print(f"  SIGTERM under load: exited in {took:.2f} s with status {status}; requests: "
+          + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
 
 
 if __name__ == "__main__":
