@@ -1,4 +1,4 @@
-# The two set-up commands of the README. Each creates .venv when missing and installs everything.
+# The two set-up commands of the README. Each creates .venv when missing and installs everything (all extras).
 #   make demo   install, then run the main job on the bundled example data
 #   make test   install, then run the whole test suite
 # durable_rules is built here from its source release with tlc's patch (third_party/durable-rules/README.md):
@@ -28,7 +28,7 @@ $(STAMP): setup.cfg pyproject.toml $(DURABLE)/pyobject-callobject.patch $(DURABL
 	$(BIN)/python -m pip install -q --no-deps --force-reinstall "$$($(BIN)/python $(DURABLE)/build_wheel.py --wheel-dir $(WHEELHOUSE))"
 	$(BIN)/python -c 'import configparser; c = configparser.ConfigParser(); c.read("setup.cfg"); print(c["options"]["install_requires"].strip())' > $(WHEELHOUSE)/core-requirements.txt
 	$(BIN)/python -m pip wheel -q --find-links $(WHEELHOUSE) --wheel-dir $(WHEELHOUSE) -r $(WHEELHOUSE)/core-requirements.txt
-	$(BIN)/python -m pip install -q --find-links $(WHEELHOUSE) -e '.[test]'
+	$(BIN)/python -m pip install -q --find-links $(WHEELHOUSE) -e '.[all,test]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
