@@ -25,7 +25,8 @@ $(STAMP): setup.cfg pyproject.toml $(DURABLE)/pyobject-callobject.patch $(DURABL
 	@test -n "$(PYTHON)" || { echo "needs Python 3.10 or later with venv and its headers (e.g. apt-get install python3-venv python3-dev)" >&2; exit 1; }
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $$($(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])')"; $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
-	$(BIN)/python -m pip install -q --no-deps --force-reinstall "$$($(BIN)/python $(DURABLE)/build_wheel.py --wheel-dir $(WHEELHOUSE))"
+	wheel="$$($(BIN)/python $(DURABLE)/build_wheel.py --wheel-dir $(WHEELHOUSE))" && \
+	$(BIN)/python -m pip install -q --no-deps --force-reinstall "$$wheel"
 	$(BIN)/python -c 'import configparser; c = configparser.ConfigParser(); c.read("setup.cfg"); print(c["options"]["install_requires"].strip())' > $(WHEELHOUSE)/core-requirements.txt
 	$(BIN)/python -m pip wheel -q --find-links $(WHEELHOUSE) --wheel-dir $(WHEELHOUSE) -r $(WHEELHOUSE)/core-requirements.txt
 	$(BIN)/python -m pip install -q --find-links $(WHEELHOUSE) -e '.[all,test]'
