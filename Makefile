@@ -1,22 +1,35 @@
-# The two set-up commands of the README. Each creates .venv when missing.
+# The two set-up commands of the README. Each creates .venv when missing and installs everything (all extras).
 #   make demo   install, then run the main job on the bundled example data
 #   make test   install, then run the whole test suite
-# durable_rules builds from source: a C compiler and the Python headers are needed, and Python <= 3.12.
+# durable_rules is built here from its source release with tlc's patch (third_party/durable-rules/README.md):
+# a C compiler and the Python headers are needed.
 
-# The first interpreter that actually runs and is 3.10-3.12 (pyenv shims exist even when they cannot run).
-PYTHON ?= $(shell for p in python3 python3.12 python3.11 python3.10; do \
-	$$p -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# The newest Python 3.10 or later that actually runs and can build C extensions in a venv (pyenv shims exist
+# even when they cannot run; Debian splits venv and the headers into python3.X-venv and python3.X-dev).
+PYTHON ?= $(shell for p in python3 python3.10 python3.11 python3.12 python3.13 python3.14 python3.15 python3.16; do \
+	$$p -c 'import ensurepip, os, sys, sysconfig; \
+	sys.exit(sys.version_info < (3, 10) or not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+	>/dev/null 2>&1 && $$p -c 'import sys; print("%d.%03d" % sys.version_info[:2])' 2>/dev/null | sed "s|$$| $$p|"; \
+	done | sort -k1,1nr | head -n 1 | cut -d' ' -f2)
+VENV       ?= .venv
+BIN        := $(VENV)/bin
+WHEELHOUSE := $(VENV)/wheelhouse
+STAMP      := $(VENV)/.installed
+DURABLE    := third_party/durable-rules
 
 .PHONY: demo test venv clean
 
-$(STAMP): setup.cfg pyproject.toml
-	@test -n "$(PYTHON)" || { echo "needs Python 3.10-3.12 (durable_rules does not build on 3.13)" >&2; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+# The wheelhouse keeps the patched durable_rules wheel, its source release and wheels of the core
+# dependencies, so the packaging test can install the project into a fresh venv with no network.
+$(STAMP): setup.cfg pyproject.toml $(DURABLE)/pyobject-callobject.patch $(DURABLE)/build_wheel.py
+	@test -n "$(PYTHON)" || { echo "needs Python 3.10 or later with venv and its headers (e.g. apt-get install python3-venv python3-dev)" >&2; exit 1; }
+	@test -x $(BIN)/python || { echo "creating $(VENV) with $$($(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])')"; $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
-	$(BIN)/python -m pip install -q -e '.[test]'
+	wheel="$$($(BIN)/python $(DURABLE)/build_wheel.py --wheel-dir $(WHEELHOUSE))" && \
+	$(BIN)/python -m pip install -q --no-deps --force-reinstall "$$wheel"
+	$(BIN)/python -c 'import configparser; c = configparser.ConfigParser(); c.read("setup.cfg"); print(c["options"]["install_requires"].strip())' > $(WHEELHOUSE)/core-requirements.txt
+	$(BIN)/python -m pip wheel -q --find-links $(WHEELHOUSE) --wheel-dir $(WHEELHOUSE) -r $(WHEELHOUSE)/core-requirements.txt
+	$(BIN)/python -m pip install -q --find-links $(WHEELHOUSE) -e '.[all,test]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -38,4 +51,4 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) out build *.egg-info
+	rm -rf $(VENV) out build dist *.egg-info

@@ -104,3 +104,16 @@ class EngineError(TlcError):
     """The rule engine failed while chaining (an action raised, or a durable_rules limit was hit)."""
 
     code = "engine_error"
+
+
+class MissingExtraError(TlcError):
+    """A surface needs packages of an extra that is not installed (the core install leaves them out)."""
+
+    code = "missing_extra"
+
+    def __init__(self, what: str, extra: str, missing: str):
+        self.what = what
+        self.extra = extra
+        self.missing = missing
+        super().__init__(f"{what} needs the [{extra}] extra ({missing} is not installed): "
+                         f"pip install 'tlc-classifier[{extra}]'")

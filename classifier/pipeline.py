@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from classifier.findings import escalation, foreign_investment, licence_coverage
 from classifier.knowledge.catalogue import Catalogue
-from classifier.knowledge.loader import load_catalogue
+from classifier.knowledge.loader import knowledge_root, load_catalogue
 from classifier.findings.claims import check_claims
 from classifier.budget import NO_DEADLINE, Deadline, budget_seconds
 from classifier.errors import InputError, InvalidAnswer, InvalidDate, KnowledgeError
@@ -180,12 +180,21 @@ class Classifier:
 
 
 @functools.lru_cache(maxsize=4)
-def _classifier(root: Path | None) -> Classifier:
+def _classifier(root: Path) -> Classifier:
     return Classifier(load_catalogue(root))
 
 
+@functools.lru_cache(maxsize=1)
+def _default_classifier() -> Classifier:
+    return _classifier(knowledge_root(None))
+
+
 def get_classifier(knowledge: Path | str | None = None) -> Classifier:
-    return _classifier(Path(knowledge) if knowledge is not None else None)
+    """The classifier of a knowledge directory, built once per process however the directory is named
+    (the default, a relative or an absolute path); the default is settled at first use."""
+    if knowledge is None:
+        return _default_classifier()
+    return _classifier(knowledge_root(knowledge))
 
 
 def classify(subject: str | Mapping[str, Any], as_of: dt.date | str | None = None,

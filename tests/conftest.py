@@ -1,6 +1,7 @@
 """Shared fixtures: the shipped knowledge base, and a writable copy for tests that break it on purpose."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -33,6 +34,19 @@ def knowledge_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(default_root(), target, ignore=shutil.ignore_patterns("__pycache__"))
     return target
+
+
+@pytest.fixture(scope="session")
+def wheelhouse() -> Path:
+    """``make``'s wheelhouse beside this venv: the patched durable_rules wheel, its source release and
+    wheels of the core dependencies. Without it (pytest run outside ``make``) the tests that need it
+    skip, except in CI, where that is a failure."""
+    path = Path(sys.prefix) / "wheelhouse"
+    if not any(path.glob("durable_rules-*.whl")):
+        if os.environ.get("CI"):
+            pytest.fail(f"no wheelhouse at {path}: run the tests through `make test`")
+        pytest.skip(f"no wheelhouse at {path} (made by `make`)")
+    return path
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:

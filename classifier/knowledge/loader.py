@@ -16,6 +16,17 @@ from classifier.knowledge.integrity import check
 from classifier.knowledge.names import NameIndex
 
 
+def knowledge_root(root: Path | str | None = None) -> Path:
+    """The knowledge directory ``root`` names (default: ``default_root()``), absolute and resolved, so that
+    one directory named two ways (relative, absolute, the default) is read and built from only once."""
+    return _resolved(Path(root) if root is not None else default_root())
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(path: Path) -> Path:
+    return path.resolve()
+
+
 def inspect_knowledge(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Read and check the knowledge base; return it (if readable at all) and every problem found."""
     root = Path(root) if root is not None else default_root()
@@ -36,7 +47,7 @@ def _load_cached(root: Path) -> KnowledgeBase:
 
 def load_knowledge(root: Path | None = None) -> KnowledgeBase:
     """The checked knowledge base at ``root`` (default: the shipped one), read once per process."""
-    return _load_cached(Path(root) if root is not None else default_root())
+    return _load_cached(knowledge_root(root))
 
 
 @functools.lru_cache(maxsize=8)
@@ -46,7 +57,7 @@ def _catalogue(root: Path) -> Catalogue:
 
 def load_catalogue(root: Path | None = None) -> Catalogue:
     """The catalogue of the knowledge base at ``root`` (default: shipped), built once per process."""
-    return _catalogue(Path(root) if root is not None else default_root())
+    return _catalogue(knowledge_root(root))
 
 
 @functools.lru_cache(maxsize=8)
@@ -56,4 +67,4 @@ def _name_index(root: Path) -> NameIndex:
 
 def load_name_index(root: Path | None = None) -> NameIndex:
     """The name index of the knowledge base at ``root`` (default: shipped), built once per process."""
-    return _name_index(Path(root) if root is not None else default_root())
+    return _name_index(knowledge_root(root))

@@ -146,7 +146,10 @@ def lookup(obj: _Context, name: str, as_json: bool) -> None:
               help="Write to this file instead of stdout.")
 @click.pass_obj
 def graph(obj: _Context, fmt: str, output: Path | None) -> None:
-    """Draw the catalogue graph (hierarchy and typed relations)."""
+    """Draw the catalogue graph (hierarchy and typed relations).
+
+    Needs the [graph] extra: pip install 'tlc-classifier[graph]'.
+    """
     from classifier.surfaces.drawing import to_dot, to_svg
 
     cat = obj.catalogue()
@@ -423,11 +426,15 @@ def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: s
 def serve(obj: _Context, host: str, port: int, workers: int, time_limit: float) -> None:
     """Serve the HTTP API and the web page (docs at /docs, OpenAPI at /openapi.json).
 
-    SIGTERM stops accepting new requests and lets those in flight finish (each within its time limit)."""
+    SIGTERM stops accepting new requests and lets those in flight finish (each within its time limit).
+    Needs the [server] extra: pip install 'tlc-classifier[server]'.
+    """
     import os
     import signal
 
-    import uvicorn
+    from classifier.surfaces.extras import require
+
+    _, uvicorn = require("server", "tlc serve", "fastapi", "uvicorn")
 
     if obj.knowledge is not None:
         os.environ["TLC_KNOWLEDGE"] = str(obj.knowledge)

@@ -1,5 +1,7 @@
 """Draw the catalogue graph: DOT text (pydot) for Graphviz users, SVG (matplotlib) with no binary needed.
 
+Both need the ``[graph]`` extra; each imports its library when called, and says so when it is missing.
+
 The SVG keeps text as text (``svg.fonttype = none``) so Chinese names render with the viewer's fonts
 instead of glyphs matplotlib's bundled font lacks. Edge styles tell the relation types apart.
 """
@@ -10,9 +12,9 @@ import logging
 import warnings
 
 import networkx as nx
-import pydot
 
 from classifier.knowledge.catalogue import HIERARCHY, Catalogue
+from classifier.surfaces.extras import require
 
 EDGE_STYLE = {
     HIERARCHY: {"color": "#9e9e9e", "style": "solid"},
@@ -39,6 +41,7 @@ def _typed_edges(catalogue: Catalogue):
 
 def to_dot(catalogue: Catalogue) -> str:
     """The graph as Graphviz DOT: hierarchy top-down, typed relations styled and labelled."""
+    (pydot,) = require("graph", "drawing the catalogue graph", "pydot")
     dot = pydot.Dot("catalogue", graph_type="digraph", rankdir="LR", charset="UTF-8")
     dot.set_node_defaults(shape="box", fontname="Noto Sans CJK SC", fontsize="10")
     for code in catalogue.codes():
@@ -59,8 +62,7 @@ def to_dot(catalogue: Catalogue) -> str:
 
 def to_svg(catalogue: Catalogue) -> str:
     """The graph as a standalone SVG document: the tree laid out by depth, relations as arcs."""
-    import matplotlib
-
+    (matplotlib,) = require("graph", "drawing the catalogue graph", "matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

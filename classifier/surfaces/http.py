@@ -1,5 +1,7 @@
 """The HTTP API (FastAPI): classification, batch audit, catalogue and lookup, plus the web page.
 
+Needs the ``[server]`` extra (fastapi, uvicorn); without it, importing this module raises MissingExtraError.
+
 Stateless: every worker builds the same engine at start-up, so any worker answers any request.
 Bodies over the limit get 413, invalid input 422 with a readable message, unknown codes 404; input
 never produces a 500. Responses use the tlc.result/1 contract.
@@ -12,14 +14,17 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
 from classifier.budget import Deadline, budget_seconds
 from classifier.errors import TimeLimitExceeded, TlcError, UnknownCodeError
+from classifier.surfaces.extras import require
+
+require("server", "the HTTP API (tlc serve)", "fastapi")  # the [server] extra; one clear error without it
+
+from fastapi import FastAPI, Query, Request  # noqa: E402
+from fastapi.exceptions import RequestValidationError  # noqa: E402
+from fastapi.responses import HTMLResponse, JSONResponse  # noqa: E402
+from starlette.exceptions import HTTPException as StarletteHTTPException  # noqa: E402
+from pydantic import BaseModel, ConfigDict, Field, model_validator  # noqa: E402
 
 MAX_BODY = int(os.environ.get("TLC_MAX_BODY", 1_000_000))
 MAX_AUDIT_RECORDS = int(os.environ.get("TLC_MAX_AUDIT_RECORDS", 500))

@@ -199,9 +199,18 @@ def _say_skipped(skip: Skipped) -> None:
 
 
 def _progress():
-    """A progress bar on stderr, only when stderr is a terminal."""
+    """A progress bar on stderr, only when stderr is a terminal and the [progress] extra is installed.
+
+    Without the extra the audit runs all the same, after one line that says how to get the bar.
+    """
     if not sys.stderr.isatty():
         return None
-    from tqdm import tqdm
+    from classifier.errors import MissingExtraError
+    from classifier.surfaces.extras import require
 
-    return tqdm(unit=" records", file=sys.stderr)
+    try:
+        (tqdm,) = require("progress", "a progress bar", "tqdm")
+    except MissingExtraError as exc:
+        print(f"tlc: {exc}; auditing without one", file=sys.stderr)
+        return None
+    return tqdm.tqdm(unit=" records", file=sys.stderr)
