@@ -28,7 +28,20 @@ from classifier.findings.requirements import Company, requirements_for
 from classifier.engine.compiler import compile_stage
 from classifier.knowledge.schema import STAGES
 from classifier.text.kinds import DetectedKind, KindDetector
-from classifier.text.lexicon import Lexicon
+from classifier.text.lexicon import Lexicon, Mention
+
+
+@dataclasses.dataclass(frozen=True)
+class TextReading:
+    """What the text stages make of one description; the same for every question check of a call."""
+
+    description: str
+    mentions: tuple[Mention, ...]
+    signal_inputs: tuple[Fact, ...]
+    evidence: Mapping[Fact, list[Mention]]   # read only: shared by the question checks
+    provinces: tuple[Fact, ...]
+    shares: tuple[Fact, ...]
+    locations: tuple[Fact, ...]
 
 
 class Classifier:
@@ -80,10 +93,10 @@ class Classifier:
             raise InvalidAnswer(f"answers must be a mapping of fact names to answers, not {type(answers).__name__}",
                                 code="invalid_answers")
         detected = self._kind(subject, kind, max_chars)
-        result = self._classify_once(subject, day, answers or {}, max_chars, requirements, detected, deadline)
+        result, reading = self._classify_once(subject, day, answers or {}, max_chars, requirements, detected, deadline)
         if verify_questions and result.questions:
             result = self._keep_questions_that_matter(subject, day, answers or {}, max_chars, requirements, result,
-                                                      detected, deadline)
+                                                      detected, deadline, reading)
         return result
 
     def _kind(self, subject, stated: str | None, max_chars: int) -> DetectedKind | None:
@@ -101,11 +114,24 @@ class Classifier:
         profile = build_profile(data, self.kb, max_chars=max_chars, answers=answers)
         return profile, {"profile": profile.stated()}
 
+    def _read(self, description: str, kind: DetectedKind | None, deadline: Deadline) -> TextReading:
+        """The text stages, run once per call: mentions, their facts and evidence, and the facts counted
+        from the words (provinces, a foreign share, a location). Question checks reuse them."""
+        mentions = self.lexicon.extract(description, kind.spec if kind is not None else None, deadline)
+        signal_inputs, evidence = mention_facts(mentions, self.lexicon.subject_mentions(description, mentions))
+        return TextReading(
+            description=description, mentions=tuple(mentions), signal_inputs=tuple(signal_inputs), evidence=evidence,
+            provinces=tuple(province_count_fact(mentions, self.vocabulary)),
+            shares=tuple(share_facts(description, self.kb.lexicon.share_patterns, self.vocabulary)),
+            locations=tuple(location_facts(description, self.kb.lexicon.location_patterns, self.vocabulary)))
+
     def _classify_once(self, subject, day: dt.date, answers: Mapping[str, Any], max_chars: int,
-                       with_requirements: bool, kind: DetectedKind | None, deadline: Deadline = NO_DEADLINE) -> Result:
+                       with_requirements: bool, kind: DetectedKind | None, deadline: Deadline = NO_DEADLINE,
+                       reading: TextReading | None = None) -> tuple[Result, TextReading]:
         profile, input_data = self._profile(subject, answers, max_chars)
-        mentions = self.lexicon.extract(profile.description, kind.spec if kind is not None else None, deadline)
-        signal_inputs, evidence = mention_facts(mentions, self.lexicon.subject_mentions(profile.description, mentions))
+        if reading is None or reading.description != profile.description:
+            reading = self._read(profile.description, kind, deadline)
+        mentions = list(reading.mentions)
         stated, overridden = profile_facts(profile, self.vocabulary, self.catalogue)
         providers = {
             "findings": [
@@ -114,13 +140,13 @@ class Classifier:
                 lambda store, d: licence_coverage.check_licences_held(self.catalogue, profile, store, d),
             ]
         }
-        counted = province_count_fact(mentions, self.vocabulary)
+        counted = list(reading.provinces)
         if "foreign_share" not in overridden:  # a profile's share wins over the text's
-            counted += share_facts(profile.description, self.kb.lexicon.share_patterns, self.vocabulary)
+            counted += reading.shares
         if "location" not in overridden:
-            counted += location_facts(profile.description, self.kb.lexicon.location_patterns, self.vocabulary)
-        store = self.engine.run(signal_inputs + counted + stated, day, providers, overridden, deadline)
-        result = build_result(self.catalogue, store, evidence, input_data, day)
+            counted += reading.locations
+        store = self.engine.run(list(reading.signal_inputs) + counted + stated, day, providers, overridden, deadline)
+        result = build_result(self.catalogue, store, reading.evidence, input_data, day)
         result = dataclasses.replace(result, input_kind=input_kind(kind), mentions=mention_entries(self.catalogue, mentions))
         result = dataclasses.replace(result, status=status_of(result, mentions, kind, bool(stated)))
         claims = check_claims(self.catalogue, profile.description, mentions,
@@ -129,7 +155,7 @@ class Classifier:
             result = dataclasses.replace(result, claims=tuple(claims))
         if with_requirements:
             result = self._with_requirements(result, store, profile, day)
-        return result
+        return result, reading
 
     def _with_requirements(self, result: Result, store, profile: Profile, day: dt.date) -> Result:
         """Attach what each licence takes; facts its conditions still need become questions."""
@@ -157,9 +183,10 @@ class Classifier:
         return dataclasses.replace(result, requirements=tuple(found), questions=result.questions + tuple(extra))
 
     def _keep_questions_that_matter(self, subject, day, answers, max_chars, with_requirements, result,
-                                    kind: DetectedKind | None, deadline: Deadline = NO_DEADLINE) -> Result:
+                                    kind: DetectedKind | None, deadline: Deadline, reading: TextReading) -> Result:
         """Keep a question only if some answer to it changes the result (docassemble's 'what is still
-        needed', checked by running the engine with each probe answer from facts.yaml)."""
+        needed', checked by running the engine with each probe answer from facts.yaml). The text was read
+        once; each probe re-runs only what a profile fact can change."""
         base = result.signature()
         kept = []
         for question in result.questions:
@@ -169,8 +196,8 @@ class Classifier:
             for value in probes:
                 try:
                     deadline.check("checking which questions matter")
-                    probed = self._classify_once(subject, day, {**answers, field: value}, max_chars, with_requirements,
-                                                 kind, deadline)
+                    probed, _ = self._classify_once(subject, day, {**answers, field: value}, max_chars,
+                                                    with_requirements, kind, deadline, reading)
                 except InputError:
                     continue
                 if probed.signature() != base:
