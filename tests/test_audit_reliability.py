@@ -114,3 +114,21 @@ def test_a_csv_field_longer_than_the_csv_module_default_is_read(capsys, tmp_path
     source.write_text(f'id,text\n1,"{CDN}{"。" * 200_000}"\n2,{CDN}\n', encoding="utf-8")
     code, _, err = run_cli(capsys, "audit", str(source))
     assert code == 0 and "read 2, classified 2, skipped 0" in err
+
+
+def test_outputs_get_the_permissions_a_file_written_in_place_would_have(capsys, tmp_path):
+    import os
+    import stat
+
+    source, fresh, existing = tmp_path / "in.txt", tmp_path / "new.jsonl", tmp_path / "old.csv"
+    source.write_text(f"{CDN}\n", encoding="utf-8")
+    existing.write_text("old\n", encoding="utf-8")
+    existing.chmod(0o640)
+    umask = os.umask(0o022)
+    try:
+        code, _, _ = run_cli(capsys, "audit", str(source), "-o", str(fresh), "-o", str(existing))
+    finally:
+        os.umask(umask)
+    assert code == 0
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o640

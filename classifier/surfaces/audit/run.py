@@ -17,6 +17,7 @@ import csv
 import itertools
 import json
 import os
+import stat
 import sys
 import tempfile
 from multiprocessing import get_context
@@ -45,6 +46,17 @@ def check_outputs(inputs, outputs) -> None:
                 raise FileProblem(f"{output}: is also an input; write the results elsewhere", code="output_is_input")
 
 
+def _mode_for(target: Path) -> int:
+    """The permissions the output would have had if written in place: the existing file's, else those
+    the umask gives a new file (a temporary file is private, 0600, until it is renamed)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 class _Outputs:
     """The files an audit writes, chosen by extension, each written to a temporary file beside it."""
 
@@ -62,6 +74,7 @@ class _Outputs:
                 handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="" if suffix == ".csv" else None,
                                                      dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
                                                      suffix=".part", delete=False)
+                os.chmod(handle.name, _mode_for(path))
                 self.renames.append((Path(handle.name), path))
                 if suffix in (".jsonl", ".ndjson", ".json"):
                     self.jsonl.append(handle)
