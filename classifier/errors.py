@@ -104,3 +104,10 @@ class EngineError(TlcError):
     """The rule engine failed while chaining (an action raised, or a durable_rules limit was hit)."""
 
     code = "engine_error"
+
+
+class PdfUnavailable(TlcError):
+    """A PDF was asked for but cannot be made here: no Chromium to print it (pdf_unavailable), or the
+    browser did not produce one (pdf_failed)."""
+
+    code = "pdf_unavailable"
