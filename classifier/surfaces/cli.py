@@ -400,10 +400,12 @@ def _ask(prompt: str, choices: tuple[str, ...] | None) -> str | None:
                    "from each text, or a JSONL record's own 'kind'.")
 @click.option("--time-limit", type=click.FloatRange(0), default=None,
               help="Seconds a classification may take (default TLC_TIME_LIMIT, else 30; 0: no limit).")
+@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True,
+              help="Language of the HTML report's messages.")
 @click.pass_obj
 def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: str, id_column: str,
           outputs: tuple[Path, ...], workers: int, fail_on: str, strict: bool, as_of: str | None,
-          kind: str | None, time_limit: float | None) -> None:
+          kind: str | None, time_limit: float | None, lang: str) -> None:
     """Classify every record of FILES ('-' for stdin) and report those that cross a red line.
 
     Exit 0 when clean, 1 when a record has a red line at or above --fail-on, 2 on bad input.
@@ -416,7 +418,7 @@ def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: s
         os.environ["TLC_KNOWLEDGE"] = str(obj.knowledge)  # worker processes read it
     summary, failed = run_audit(files, fmt=fmt, text_column=text_column, id_column=id_column, outputs=outputs,
                                 workers=workers, fail_on=fail_on, strict=strict, as_of=as_of,
-                                catalogue=obj.catalogue(), kind=kind, time_limit=time_limit)
+                                catalogue=obj.catalogue(), kind=kind, time_limit=time_limit, lang=lang)
     click.echo(summary.line(), err=True)
     if failed:
         sys.exit(1)
