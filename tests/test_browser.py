@@ -64,7 +64,7 @@ def test_web_page_classifies_a_description_and_highlights_the_red_line(server, t
     dom = _browser(tmp_path, "--dump-dom", f"{server}/?text={urllib.parse.quote(text)}&lang=en")
     assert 'data-state="done"' in dom
     assert 'data-redline="consumer_circumvention"' in dom
-    assert '<mark class="red" title="consumer_circumvention">翻墙</mark>' in dom
+    assert '<mark class="red" title="Circumvention or international acceleration for consumers">翻墙</mark>' in dom
 
 
 def test_web_page_screenshot(server, tmp_path):
@@ -201,3 +201,37 @@ def test_founder_report_opens_on_its_verdict_at_any_width(tmp_path, width):
         keep_screenshot(shot, f"report-html-{width}.png")
         page.click("#verdict a[href='#red-cross_border_connectivity']")
         assert page.evaluate("location.hash") == "#red-cross_border_connectivity"
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 900)])
+def test_web_page_opens_on_the_verdict_with_red_lines_titled_and_sourced(server, tmp_path, width, height):
+    text = "为外贸企业提供中国与新加坡之间的跨境SD-WAN组网"
+    with browser_page(width, height) as page:
+        page.goto(f"{server}/?text={urllib.parse.quote(text)}&lang=en")
+        page.wait_for_selector("body[data-state=done]")
+        verdict = page.locator("#verdict")
+        assert verdict.get_attribute("data-tone") == "stop"
+        assert "Crosses a red line: change the set-up first" in verdict.inner_text()
+        assert "It needs a licence for A14-4" in verdict.inner_text()
+        red = page.locator("#red-cross_border_connectivity")
+        assert red.locator("h3").inner_text() == "Cross-border lines, VPNs or acceleration (international telecom)"
+        assert "cross_border_connectivity" not in page.inner_text("#out")   # no raw id is shown
+        links = red.locator(".sources a").evaluate_all("links => links.map(a => a.href)")
+        assert "https://www.gov.cn/gongbao/content/2016/content_5139478.htm" in links
+        assert "no public link" in red.locator(".sources").inner_text()   # a source without a link says so
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= width   # readable on a phone
+        box = verdict.bounding_box()   # on a phone the page scrolls to the answer, below the form
+        assert -1 <= box["y"] < height / 2
+        shot = tmp_path / "page.png"
+        page.screenshot(path=str(shot))
+        keep_screenshot(shot, f"web-page-{width}.png")
+
+
+def test_web_page_says_could_not_tell_in_its_verdict(server):
+    text = "岗位职责：负责CDN节点运维。任职要求：本科。"
+    with browser_page(390, 844) as page:
+        page.goto(f"{server}/?text={urllib.parse.quote(text)}&lang=zh")
+        page.wait_for_selector("body[data-state=done]")
+        verdict = page.locator("#verdict")
+        assert verdict.get_attribute("data-tone") == "unknown" and "无法判断" in verdict.inner_text()
+        assert "不等于无需许可" in verdict.inner_text() and "B12 (招聘)" in verdict.inner_text()

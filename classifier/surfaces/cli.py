@@ -228,9 +228,12 @@ def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, 
     if report:
         _write_document(obj, result, report, output)
     elif as_json:
+        from classifier.findings.verdict import verdict_of
+
         data = result.to_dict()
         if not trace:
             data["trace"] = []
+        data["verdict"] = verdict_of(result, obj.catalogue()).to_dict()
         _emit_json(data)
     else:
         click.echo(render_text(result, lang, obj.catalogue().rules_by_id if why else None))
