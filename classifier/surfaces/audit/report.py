@@ -39,6 +39,7 @@ class AuditContext:
     inputs: tuple[str, ...] = ()
     fail_on: str = "basic_licence_required"
     lang: str = "both"
+    hidden: tuple[str, ...] = ()   # the inputs' directories: kept out of messages the page repeats
     tool_version: str = field(default_factory=tool_version)
     generated: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
@@ -170,6 +171,11 @@ class HtmlAuditReport:
         return sorted(groups, key=lambda g: (-g["count"], SEVERITIES.index(g["severity"]), g["id"]))
 
     def finish(self, summary: Summary, skipped: list[Skipped], partial: dict | None = None) -> None:
+        if partial is not None:   # file:line, without the directories
+            reason = str(partial.get("reason", ""))
+            for directory in sorted(self.context.hidden, key=len, reverse=True):
+                reason = reason.replace(directory.rstrip("/") + "/", "")
+            partial = {**partial, "reason": reason, "last": Path(partial["last"]).name if partial.get("last") else ""}
         groups = self._groups(summary)
         top = (groups[0]["title"][0], groups[0]["title"][1], groups[0]["count"]) if groups else None
         context = self.context

@@ -191,9 +191,11 @@ def _context(files, as_of, fail_on: str, lang: str, catalogue: Catalogue):
     from classifier.surfaces.audit.report import AuditContext
     from classifier.text.profile import as_of_date
 
+    named = [Path(f) for f in files if f != "-"]
     inputs = tuple("stdin" if f == "-" else Path(f).name for f in files)
+    hidden = tuple({str(p) for path in named for p in (path.parent, path.resolve().parent) if str(p) not in ("", ".")})
     return AuditContext(as_of=as_of_date(as_of).isoformat(), knowledge_version=catalogue.kb.version, inputs=inputs,
-                        fail_on=fail_on, lang=lang)
+                        fail_on=fail_on, lang=lang, hidden=hidden)
 
 
 def _take_unreadable(unreadable: list[Skipped], tally: AuditTally, before: int | None = None) -> None:
