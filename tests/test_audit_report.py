@@ -41,7 +41,7 @@ def test_header_names_date_tool_and_knowledge_versions(audited):
 def test_no_directory_of_the_auditor_reaches_the_page(audited):
     pages, tmp_path = audited
     for html in pages.values():
-        assert str(tmp_path) not in html and "private/clients" not in html and "products.txt:2" in html
+        assert str(tmp_path) not in html and "private/clients" not in html and ">products.txt:2<" in html
 
 
 def test_summary_counts_and_says_what_first(audited):
