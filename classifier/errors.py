@@ -117,3 +117,10 @@ class MissingExtraError(TlcError):
         self.missing = missing
         super().__init__(f"{what} needs the [{extra}] extra ({missing} is not installed): "
                          f"pip install 'tlc-classifier[{extra}]'")
+
+
+class PdfUnavailable(TlcError):
+    """A PDF was asked for but cannot be made here: no Chromium to print it (pdf_unavailable), or the
+    browser did not produce one (pdf_failed)."""
+
+    code = "pdf_unavailable"

@@ -101,3 +101,23 @@ def test_a_request_may_state_the_kind_of_text_and_gets_status_and_mentions():
     assert bad.status_code == 422 and "unknown document kind" in bad.json()["detail"]
     audit = client.post("/v1/audit", json={"records": [{"text": "全国CDN加速服务", "kind": "news"}]}).json()
     assert audit["results"][0]["status"] == "unrecognised"
+
+
+def test_classify_answers_with_a_verdict_a_chatbot_can_show():
+    data = client.post("/v1/classify", json={"text": "面向个人用户的翻墙加速器", "verify_questions": False}).json()
+    verdict = data["verdict"]
+    assert verdict["tone"] == "stop" and verdict["headline_en"] == "Crosses a prohibited red line"
+    assert len(verdict["zh"]) == len(verdict["en"]) == 2 and "no licence makes this lawful" in verdict["en"][1]
+    assert verdict["red_lines"][0]["title_zh"] == "面向个人的“翻墙”或国际加速"
+
+
+def test_web_page_carries_the_sources_it_may_cite():
+    import json
+    import re
+
+    page = client.get("/").text
+    blob = re.search(r'<script type="application/json" id="tlc-sources">(.*?)</script>', page, re.S).group(1)
+    sources = json.loads(blob)
+    assert sources["P1"]["url"] == "https://www.gov.cn/gongbao/content/2016/content_5139478.htm"
+    assert sources["P1"]["issuer"] and "ref" not in sources["P1"] and "note" not in sources["P1"]
+    assert "LawRefBook" not in page and "/*TLC_SOURCES*/" not in page

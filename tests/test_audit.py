@@ -45,7 +45,7 @@ def test_csv_with_all_three_outputs_and_exit_1(capsys, tmp_path, csv_input):
     lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [line["id"] for line in lines] == ["1", "2", "3", "4"] and all(l["schema"] == "tlc.result/1" for l in lines)
     html = (tmp_path / "out.html").read_text(encoding="utf-8")
-    assert html.count("<tr data-codes") == 4 and "<mark" in html and "consumer_circumvention" in html
+    assert html.count('<tr id="row-') == 4 and "<mark" in html and 'data-reds=" consumer_circumvention "' in html
 
 
 def test_claims_appear_in_every_output(capsys, tmp_path):
@@ -54,7 +54,7 @@ def test_claims_appear_in_every_output(capsys, tmp_path):
     run_cli(capsys, "audit", str(path), "-o", str(tmp_path / "o.csv"), "-o", str(tmp_path / "o.html"),
             "-o", str(tmp_path / "o.jsonl"))
     assert list(_summary(tmp_path / "o.csv").values())[0]["claims"] == "code_name:B11"
-    assert "claim_mismatch" in (tmp_path / "o.html").read_text(encoding="utf-8")
+    assert '<div class="claim"><b>许可声明不符 / licence claim does not hold</b> B11' in (tmp_path / "o.html").read_text(encoding="utf-8")
     assert json.loads((tmp_path / "o.jsonl").read_text(encoding="utf-8"))["claims"][0]["actual"] == "B14"
 
 

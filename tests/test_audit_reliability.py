@@ -51,6 +51,15 @@ def test_strict_stops_at_the_bad_row_and_marks_the_outputs_partial(capsys, tmp_p
     assert [row["id"] for row in rows] == ["1", "2", "3", "#partial"] and rows[-1]["status"] == "partial"
 
 
+def test_a_partial_html_report_names_the_stop_without_the_auditors_directories(capsys, tmp_path):
+    source, out_html = tmp_path / "in.csv", tmp_path / "out.html"
+    _mixed_csv(source)
+    assert run_cli(capsys, "audit", str(source), "--strict", "-o", str(out_html))[0] == 2
+    page = out_html.read_text(encoding="utf-8")
+    banner = page[page.index('id="partial"'):].split("</div>")[0]
+    assert "in.csv:4" in banner and "not valid UTF-8" in banner and str(tmp_path) not in page
+
+
 def test_an_interrupted_run_leaves_outputs_marked_partial(capsys, tmp_path, monkeypatch):
     from classifier.surfaces.audit import run
 
@@ -69,7 +78,8 @@ def test_an_interrupted_run_leaves_outputs_marked_partial(capsys, tmp_path, monk
     lines = [json.loads(line) for line in out_jsonl.read_text(encoding="utf-8").splitlines()]
     assert [line.get("id") for line in lines[:-1]] == ["1", "2", "3"]
     assert lines[-1] == {"partial": True, "reason": "interrupted", "read": 3, "last": f"{source}:4"}
-    assert "partial" in out_html.read_text(encoding="utf-8").lower()
+    page = out_html.read_text(encoding="utf-8")
+    assert "partial" in page.lower() and f"last record read: {source.name}:4" in page and str(source) not in page
     assert not list(tmp_path.glob(".*.part")), "no temporary file is left behind"
 
 

@@ -88,3 +88,13 @@ def test_signals_command_shows_terms_signals_and_scopes(capsys):
     assert run_cli(capsys, "signals", "hello")[1].strip().endswith("no signals")
     stated = run_cli(capsys, "signals", "--kind", "news", "我们提供CDN加速")[1]
     assert stated.startswith("kind: news (stated") and "svc.cdn" in stated
+
+
+def test_json_carries_the_verdict(capsys):
+    import json
+
+    from conftest import run_cli
+
+    code, out, _ = run_cli(capsys, "classify", "岗位职责：负责CDN节点运维。任职要求：本科。", "--json")
+    verdict = json.loads(out)["verdict"]
+    assert code == 0 and verdict["tone"] == "unknown" and verdict["headline_en"] == "Could not tell"

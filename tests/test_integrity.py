@@ -154,3 +154,45 @@ def test_escalation_condition_must_be_an_activity_the_rules_conclude(knowledge_c
 
     _edit(knowledge_copy / "relations.yaml", bad)
     assert any("`when: teleportation` is no activity any rule concludes" in m for m in _messages(knowledge_copy))
+
+
+def _source(data, source_id):
+    return next(s for s in data["sources"] if s["id"] == source_id)
+
+
+def test_a_source_link_must_be_a_complete_address(knowledge_copy):
+    """A template placeholder or a bare path can never reach a reader as a link."""
+    _edit(knowledge_copy / "sources.yaml", lambda d: _source(d, "P1").update(url="https://example.org/a/{{href}}"))
+    _edit(knowledge_copy / "sources.yaml", lambda d: _source(d, "P2").update(url="LawRefBook/Laws/电信条例.md"))
+    messages = _messages(knowledge_copy)
+    assert any("P1: url:" in m and "not a complete http(s) address" in m for m in messages), messages
+    assert any("P2: url:" in m for m in messages), messages
+
+
+def test_a_source_date_is_a_year_month_or_day(knowledge_copy):
+    _edit(knowledge_copy / "sources.yaml", lambda d: _source(d, "P1").update(date="2016年"))
+    assert any("P1: date:" in m for m in _messages(knowledge_copy))
+
+
+def test_a_red_line_has_a_title_in_both_languages(knowledge_copy):
+    _edit(knowledge_copy / "red_lines.yaml",
+          lambda d: next(r for r in d["red_lines"] if r["id"] == "bandwidth_resale").pop("title_en"))
+    assert any("bandwidth_resale: title_en:" in m for m in _messages(knowledge_copy))
+
+
+def test_shipped_sources_show_readers_no_internal_location():
+    """What a reader is shown of a source (title, issuer, date, url) never names a repository file."""
+    kb = load_knowledge()
+    for source in kb.sources.values():
+        shown = " ".join(filter(None, (source.title, source.issuer, source.date, source.url)))
+        for internal in ("LawRefBook", ".md", ".txt", "../", "GitHub file", "{{"):
+            assert internal not in shown, (source.id, internal)
+
+
+def test_knowledge_version_follows_the_files(knowledge_copy):
+    from classifier.knowledge.files import knowledge_digest
+
+    before = knowledge_digest(knowledge_copy)
+    assert before == knowledge_digest(knowledge_copy) and before.startswith("kb-") and len(before) == 15
+    _edit(knowledge_copy / "sources.yaml", lambda d: _source(d, "P1").update(title="《电信条例》"))
+    assert knowledge_digest(knowledge_copy) != before

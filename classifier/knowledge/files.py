@@ -6,8 +6,9 @@ entry is reported by name while the good ones still load. Checks across files ar
 """
 from __future__ import annotations
 
-import os
 import functools
+import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -66,6 +67,12 @@ class KnowledgeBase:
         """The declared facts and activities, with the typing of their values."""
         return Vocabulary(self.facts, self.activities)
 
+    @functools.cached_property
+    def version(self) -> str:
+        """The knowledge version: a digest of every knowledge file, so a report says which knowledge
+        answered it and the same files give the same version on any machine."""
+        return knowledge_digest(self.root)
+
     def counts(self) -> dict[str, int]:
         items = sum(len(e.licence_items) + len(e.subkinds) for e in self.entries.values())
         return {
@@ -80,6 +87,16 @@ class KnowledgeBase:
             "red lines": len(self.red_lines),
             "requirements": sum(len(v) for v in self.requirements.values()),
         }
+
+
+def knowledge_digest(root: Path) -> str:
+    """``kb-`` and 12 hex digits of the SHA-256 of the YAML files under ``root`` (relative path and
+    bytes, in path order): it changes with any edit to the knowledge and with nothing else."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(root).rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return "kb-" + digest.hexdigest()[:12]
 
 
 def default_root() -> Path:

@@ -46,13 +46,40 @@ class Cited(Strict):
         return value
 
 
+URL_PATTERN = re.compile(r"^https?://[^\s{}<>\"]+$")
+SOURCE_DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
 class Source(Strict):
+    """A document the knowledge cites. What a reader is shown: ``title``, ``issuer``, ``date`` and ``url``;
+    ``ref`` and ``note`` are for maintainers (where a copy was read, what it is good for) and are never shown."""
+
     id: str
     title: str = Field(min_length=1)
     kind: Literal["primary", "secondary", "guide"]
+    issuer: str | None = None   # who issued or published it: 国务院, 工业和信息化部, a law firm, a website
+    date: str | None = None     # when it was issued or published: YYYY, YYYY-MM or YYYY-MM-DD
     ref: str | None = None
     url: str | None = None
     note: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        """A link a reader can open: http(s), no spaces, no template placeholder left in it."""
+        if value is not None and not URL_PATTERN.match(value):
+            raise ValueError(f"{value!r} is not a complete http(s) address")
+        return value
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> str | None:
+        """YAML reads 2015-12-28 as a date and 2015 as a number: both are kept as the text written."""
+        if isinstance(value, (dt.date, int)) and not isinstance(value, bool):
+            value = value.isoformat() if isinstance(value, dt.date) else str(value)
+        if value is not None and (not isinstance(value, str) or not SOURCE_DATE_PATTERN.match(value)):
+            raise ValueError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        return value
 
     @field_validator("id")
     @classmethod
@@ -479,6 +506,8 @@ STAGES = ("facts", "activities", "businesses", "findings")
 
 class RedLine(Cited):
     id: str
+    title_zh: str = Field(min_length=1)   # a few words a reader sees as the red line's heading
+    title_en: str = Field(min_length=1)
     severity: Literal["prohibited", "basic_licence_required", "condition_unmet", "review"]
     requires: tuple[str, ...] = ()
     message_zh: str = Field(min_length=1)

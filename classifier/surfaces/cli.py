@@ -203,8 +203,9 @@ def _read_subject(text: str | None, file: Path | None, max_chars: int):
 @click.option("--trace/--no-trace", default=False, help="With --json: include the fired rules (default off).")
 @click.option("--max-chars", type=click.IntRange(1), default=1_000_000, show_default=True,
               help="Refuse longer descriptions.")
-@click.option("--report", "report", type=click.Choice(["md", "html"]), default=None,
-              help="Write a full report: per licence, conditions judged, materials, steps, obligations.")
+@click.option("--report", "report", type=click.Choice(["md", "html", "pdf"]), default=None,
+              help="Write a full report: the verdict, then per licence the conditions judged, materials, steps, "
+                   "obligations, and every source (pdf: printed by Chromium, needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --report: write to this file instead of stdout.")
 @click.option("--why", is_flag=True, help="Show the rules behind each business and red line.")
@@ -230,9 +231,12 @@ def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, 
     if report:
         _write_document(obj, result, report, output)
     elif as_json:
+        from classifier.findings.verdict import verdict_of
+
         data = result.to_dict()
         if not trace:
             data["trace"] = []
+        data["verdict"] = verdict_of(result, obj.catalogue()).to_dict()
         _emit_json(data)
     else:
         click.echo(render_text(result, lang, obj.catalogue().rules_by_id if why else None))
@@ -263,19 +267,26 @@ def signals(obj: _Context, text: str, kind: str | None) -> None:
 
 
 def _write_document(obj: _Context, result, kind: str, output: Path | None) -> None:
+    """The report as Markdown, HTML or PDF (the HTML printed by Chromium), to ``output`` or stdout."""
+    from classifier.errors import FileProblem, InputError
     from classifier.surfaces.documents import render_html, render_markdown
 
-    text = (render_html if kind == "html" else render_markdown)(result, obj.catalogue())
+    if kind == "pdf" and output is None:
+        raise InputError("--report pdf writes a file: give -o FILE.pdf", code="invalid_arguments")
+    text = (render_markdown if kind == "md" else render_html)(result, obj.catalogue())
     if output is None:
         click.echo(text)
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            from classifier.errors import FileProblem
+        return
+    try:
+        if kind == "pdf":
+            from classifier.surfaces.pdf import html_to_pdf
 
-            raise FileProblem(f"cannot write {output}: {exc.strerror}", code="invalid_output") from None
-        click.echo(f"wrote {output}", err=True)
+            output.write_bytes(html_to_pdf(text))
+        else:
+            output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise FileProblem(f"cannot write {output}: {exc.strerror}", code="invalid_output") from None
+    click.echo(f"wrote {output}", err=True)
 
 
 @cli.command()
@@ -287,7 +298,8 @@ def _write_document(obj: _Context, result, kind: str, output: Path | None) -> No
 @click.option("--state-share", type=click.FloatRange(0, 1), default=None, help="State-owned share, 0 to 1.")
 @click.option("--as-of", "as_of", default=None, help="Answer for this date (YYYY-MM-DD); default today.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--report", "report", type=click.Choice(["md", "html"]), default=None, help="Write a document.")
+@click.option("--report", "report", type=click.Choice(["md", "html", "pdf"]), default=None,
+              help="Write a document (pdf needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.pass_obj
 def requirements(obj: _Context, code: str, coverage: str | None, foreign_share: float | None, location: str | None,
@@ -329,7 +341,7 @@ def _single_licence_result(catalogue, entry, authority, found, day):
     business = Business(entry.code, entry.name_zh, entry.name_en, entry.kind, entry.class_, authority, (), (), (),
                         entry.confidence, citations(catalogue, entry.sources))
     return Result(input={"text": f"{entry.code} {entry.name_zh}"}, as_of=day.isoformat(), businesses=(business,),
-                  red_lines=(), questions=(), requirements=(found,))
+                  red_lines=(), questions=(), requirements=(found,), status="findings")
 
 
 @cli.command()
@@ -394,10 +406,12 @@ def _ask(prompt: str, choices: tuple[str, ...] | None) -> str | None:
                    "from each text, or a JSONL record's own 'kind'.")
 @click.option("--time-limit", type=click.FloatRange(0), default=None,
               help="Seconds a classification may take (default TLC_TIME_LIMIT, else 30; 0: no limit).")
+@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True,
+              help="Language of the HTML report's messages.")
 @click.pass_obj
 def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: str, id_column: str,
           outputs: tuple[Path, ...], workers: int, fail_on: str, strict: bool, as_of: str | None,
-          kind: str | None, time_limit: float | None) -> None:
+          kind: str | None, time_limit: float | None, lang: str) -> None:
     """Classify every record of FILES ('-' for stdin) and report those that cross a red line.
 
     Exit 0 when clean, 1 when a record has a red line at or above --fail-on, 2 on bad input.
@@ -410,7 +424,7 @@ def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: s
         os.environ["TLC_KNOWLEDGE"] = str(obj.knowledge)  # worker processes read it
     summary, failed = run_audit(files, fmt=fmt, text_column=text_column, id_column=id_column, outputs=outputs,
                                 workers=workers, fail_on=fail_on, strict=strict, as_of=as_of,
-                                catalogue=obj.catalogue(), kind=kind, time_limit=time_limit)
+                                catalogue=obj.catalogue(), kind=kind, time_limit=time_limit, lang=lang)
     click.echo(summary.line(), err=True)
     if failed:
         sys.exit(1)

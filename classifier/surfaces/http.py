@@ -140,10 +140,27 @@ class _TooLarge(Exception):
     pass
 
 
+SOURCES_SLOT = "/*TLC_SOURCES*/{}"
+
+
+def web_page(catalogue) -> str:
+    """The web page with the sources it may cite built in (title, issuer, date, link), so it shows a red
+    line's sources without another request and without anything from outside."""
+    import json
+
+    from classifier.findings.sources import readable
+
+    sources = {i: readable(s).to_dict() for i, s in catalogue.kb.sources.items()}
+    page = (Path(__file__).parent / "templates" / "index.html").read_text(encoding="utf-8")
+    assert SOURCES_SLOT in page, "index.html has lost its sources slot"
+    return page.replace(SOURCES_SLOT, json.dumps(sources, ensure_ascii=False).replace("</", "<\\/"))
+
+
 def create_app(knowledge: str | Path | None = None) -> FastAPI:
     """The application; the knowledge base and engine are built here, once per worker."""
     __version__ = importlib.metadata.version("tlc-classifier")
     from classifier.surfaces.catalogue_view import entry_dict, lookup_dict
+    from classifier.findings.verdict import verdict_of
     from classifier.pipeline import get_classifier
 
     knowledge = knowledge or os.environ.get("TLC_KNOWLEDGE")
@@ -198,6 +215,7 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
         data = result.to_dict()
         if not request.trace:
             data["trace"] = []
+        data["verdict"] = verdict_of(result, catalogue).to_dict()
         return data
 
     @app.post("/v1/audit", responses=ERRORS)
@@ -235,9 +253,11 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
     def lookup(name: str = Query(..., min_length=1, max_length=200)) -> dict[str, Any]:
         return lookup_dict(names.lookup(name))
 
+    index = web_page(catalogue)
+
     @app.get("/", response_class=HTMLResponse)
     def page() -> str:
-        return (Path(__file__).parent / "templates" / "index.html").read_text(encoding="utf-8")
+        return index
 
     app.add_middleware(BodyLimit, limit=MAX_BODY)
     return app

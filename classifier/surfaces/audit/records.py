@@ -54,13 +54,21 @@ class Summary:
     codes: dict[str, int] = field(default_factory=dict)
     red_lines: dict[str, int] = field(default_factory=dict)
     severities: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)   # findings / clear / unrecognised, per record
+    worst: dict[str, int] = field(default_factory=dict)      # records by their worst red line's severity
+    with_licences: int = 0                                    # records that need at least one licence
 
     def add(self, result: Result) -> None:
         self.classified += 1
+        self.statuses[result.status] = self.statuses.get(result.status, 0) + 1
         for code in result.codes:
             self.codes[code] = self.codes.get(code, 0) + 1
+        if result.businesses:
+            self.with_licences += 1
         if result.red_lines:
             self.with_red_lines += 1
+            worst = result.worst_severity()
+            self.worst[worst] = self.worst.get(worst, 0) + 1
         for red in result.red_lines:
             self.red_lines[red.id] = self.red_lines.get(red.id, 0) + 1
             self.severities[red.severity] = self.severities.get(red.severity, 0) + 1

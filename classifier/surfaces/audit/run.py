@@ -60,7 +60,7 @@ def _mode_for(target: Path) -> int:
 class _Outputs:
     """The files an audit writes, chosen by extension, each written to a temporary file beside it."""
 
-    def __init__(self, paths, catalogue: Catalogue):
+    def __init__(self, paths, catalogue: Catalogue, context=None):
         self.jsonl, self.csv, self.html = [], [], None
         self.catalogue = catalogue
         self.renames: list[tuple[Path, Path]] = []   # (temporary file, target)
@@ -83,9 +83,10 @@ class _Outputs:
                     writer.writeheader()
                     self.csv.append((handle, writer))
                 else:
-                    from classifier.surfaces.audit.report import HtmlAuditReport
+                    from classifier.surfaces.audit.report import AuditContext, HtmlAuditReport
 
-                    self.html = (HtmlAuditReport(handle), handle)
+                    context = context or AuditContext(as_of="", knowledge_version=catalogue.kb.version)
+                    self.html = (HtmlAuditReport(handle, catalogue, context), handle)
         except OSError as exc:
             self.discard()
             raise FileProblem(f"cannot write {exc.filename}: {exc.strerror}", code="invalid_output") from None
@@ -147,11 +148,12 @@ def _classify_chunk(args):
 
 
 def run_audit(files, *, fmt, text_column, id_column, outputs, workers, fail_on, strict, as_of,
-              catalogue: Catalogue, kind: str | None = None, time_limit: float | None = None) -> tuple[Summary, bool]:
+              catalogue: Catalogue, kind: str | None = None, time_limit: float | None = None,
+              lang: str = "both") -> tuple[Summary, bool]:
     check_outputs(files, outputs)
     tally = AuditTally(fail_on, strict)
     unreadable: list[Skipped] = []   # filled by the reader as it meets malformed records
-    sinks = _Outputs(outputs, catalogue)
+    sinks = _Outputs(outputs, catalogue, _context(files, as_of, fail_on, lang, catalogue))
     read = ReadProgress()
     records = iter_inputs(files, fmt, text_column, id_column, unreadable, kind, read)
     progress = _progress()
@@ -195,6 +197,18 @@ def run_audit(files, *, fmt, text_column, id_column, outputs, workers, fail_on, 
     if done:
         sinks.finish(tally.summary, tally.skipped)
     return tally.summary, tally.failed
+
+
+def _context(files, as_of, fail_on: str, lang: str, catalogue: Catalogue):
+    """The HTML report's header: the date answered for, the versions, the inputs by file name."""
+    from classifier.surfaces.audit.report import AuditContext
+    from classifier.text.profile import as_of_date
+
+    named = [Path(f) for f in files if f != "-"]
+    inputs = tuple("stdin" if f == "-" else Path(f).name for f in files)
+    hidden = tuple({str(p) for path in named for p in (path.parent, path.resolve().parent) if str(p) not in ("", ".")})
+    return AuditContext(as_of=as_of_date(as_of).isoformat(), knowledge_version=catalogue.kb.version, inputs=inputs,
+                        fail_on=fail_on, lang=lang, hidden=hidden)
 
 
 def _take_unreadable(unreadable: list[Skipped], tally: AuditTally, before: int | None = None) -> None:
