@@ -8,7 +8,8 @@ import pytest
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from fastapi.testclient import TestClient  # noqa: E402
 
-from classifier.surfaces.http import MAX_AUDIT_RECORDS, create_app  # noqa: E402
+from classifier.surfaces.bodies import MAX_AUDIT_RECORDS  # noqa: E402
+from classifier.surfaces.http import create_app  # noqa: E402
 
 APP = create_app()
 client = TestClient(APP)
