@@ -453,6 +453,7 @@ def serve(obj: _Context, host: str, port: int, workers: int, time_limit: float, 
                             workers=workers, log_level="warning", access_log=False, log_config=None,
                             timeout_graceful_shutdown=int(time_limit) + 5 if time_limit else None)
     sock = config.bind_socket()
+    sock.listen(config.backlog)   # from here connections wait in the queue until a worker takes them
     bound_host, bound_port = sock.getsockname()[:2]
     url = f"http://{'[' + bound_host + ']' if ':' in bound_host else bound_host}:{bound_port}"
     guarded = ", API key required" if os.environ.get("TLC_API_KEY") else ""
