@@ -5,6 +5,8 @@ import io
 import json
 import sys
 
+import pytest
+
 from conftest import run_cli
 
 
@@ -88,3 +90,21 @@ def test_signals_command_shows_terms_signals_and_scopes(capsys):
     assert run_cli(capsys, "signals", "hello")[1].strip().endswith("no signals")
     stated = run_cli(capsys, "signals", "--kind", "news", "我们提供CDN加速")[1]
     assert stated.startswith("kind: news (stated") and "svc.cdn" in stated
+
+
+@pytest.mark.parametrize("options, body", [
+    ((), {}),
+    (("--detail", "brief", "--lang", "en"), {"detail": "brief", "lang": "en"}),
+    (("--requirements", "--lang", "zh"), {"requirements": True, "lang": "zh"}),
+    (("--trace",), {"trace": True}),
+])
+def test_cli_json_is_what_http_answers_for_the_same_options(capsys, options, body):
+    from fastapi.testclient import TestClient
+
+    from classifier.surfaces.http import create_app
+
+    text = "我们为外贸企业提供中国与新加坡之间的跨境专线"
+    code, out, _ = run_cli(capsys, "classify", "--json", "--as-of", "2025-06-01", *options, text)
+    answer = TestClient(create_app(mcp=False)).post("/v1/classify", json={"text": text, "as_of": "2025-06-01", **body})
+    assert code == 0 and answer.status_code == 200
+    assert json.loads(out) == answer.json()
