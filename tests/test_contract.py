@@ -89,3 +89,14 @@ def test_tlc_schema_prints_the_published_schemas(capsys):
     profile = json.loads(out)
     assert profile["additionalProperties"] is False
     assert "multi_province" in profile["properties"]["coverage"]["description"]
+
+
+def test_every_question_asked_can_be_answered_under_a_published_answers_key(outputs):
+    from classifier.knowledge.loader import load_knowledge
+    from classifier.text.profile import answers_schema, profile_schema
+
+    vocabulary = load_knowledge().vocabulary
+    keys, fields = set(answers_schema(vocabulary)["properties"]), set(profile_schema(vocabulary)["properties"])
+    asked = {(q.fact, q.field) for _, result in outputs for q in result.questions}
+    assert asked and all(fact in keys and field in keys and field in fields for fact, field in asked)
+    assert all(answers_schema(vocabulary)["properties"][k]["description"] for k in keys)

@@ -116,19 +116,32 @@ def profile_schema(vocabulary: Vocabulary) -> dict[str, Any]:
     return inline_refs(profile_model(vocabulary).model_json_schema())
 
 
+_ANSWERS: "weakref.WeakKeyDictionary[Vocabulary, type[BaseModel]]" = weakref.WeakKeyDictionary()
+
+
+def answers_model(vocabulary: Vocabulary) -> type[BaseModel]:
+    """The pydantic model of ``answers``: each key a profile field (or the fact a question names), each value
+    written as people answer (``answers.parse_answer`` reads it, so the model takes any value and says which
+    forms are accepted); unknown keys are refused. Made once per vocabulary."""
+    model = _ANSWERS.get(vocabulary)
+    if model is None:
+        fields: dict[str, Any] = {}
+        for name, spec in vocabulary.profile_fields().items():
+            fields[name] = (Any, Field(None, description=f"{spec.description} Accepted: {accepted_forms(spec)}."))
+        for spec in vocabulary.asked():
+            if spec.profile_field and spec.profile_field != spec.name and spec.name not in fields:
+                fields[spec.name] = (Any, Field(None, description=f"The same as `{spec.profile_field}`."))
+        model = create_model("Answers", __config__=ConfigDict(extra="forbid"), **fields)
+        model.__doc__ = ("Answers to the result's questions, keyed by each question's `field` (or `fact`); an option "
+                         "the question offers is always accepted, and so are yes/no in Chinese or English, "
+                         "percentages (30%, 三成) and province names or 全国. They win over the profile.")
+        _ANSWERS[vocabulary] = model
+    return model
+
+
 def answers_schema(vocabulary: Vocabulary) -> dict[str, Any]:
-    """The JSON Schema of ``answers``: each key a profile field (or the fact a question names), each value
-    written as people answer (``answers.parse_answer`` reads it); unknown keys are refused."""
-    properties: dict[str, Any] = {}
-    for name, spec in vocabulary.profile_fields().items():
-        properties[name] = {"description": f"{spec.description} Accepted: {accepted_forms(spec)}."}
-    for spec in vocabulary.asked():
-        if spec.profile_field and spec.profile_field != spec.name and spec.name not in properties:
-            properties[spec.name] = {"description": f"The same as `{spec.profile_field}`."}
-    return {"title": "Answers", "type": "object", "additionalProperties": False, "properties": properties,
-            "description": "Answers to the result's questions, keyed by each question's `field` (or `fact`); an "
-                           "option the question offers is always accepted, and so are yes/no in Chinese or "
-                           "English, percentages (30%, 三成) and province names or 全国. They win over the profile."}
+    """The JSON Schema of ``answers``."""
+    return answers_model(vocabulary).model_json_schema()
 
 
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
