@@ -16,15 +16,16 @@ from classifier.knowledge.catalogue import Catalogue
 from classifier.knowledge.loader import knowledge_root, load_catalogue
 from classifier.findings.claims import check_claims
 from classifier.budget import NO_DEADLINE, Deadline, budget_seconds
-from classifier.errors import InputError, InvalidAnswer, InvalidDate, KnowledgeError
+from classifier.errors import InputError, InvalidAnswer, InvalidDate, InvalidProfile, KnowledgeError
 from classifier.text.facts import location_facts, mention_facts, profile_facts, province_count_fact, share_facts
-from classifier.findings.build import build_result, input_kind, mention_entries, status_of
+from classifier.findings.build import build_result, input_kind, mention_entries, question_for, status_of
 from classifier.engine.inference import Engine
-from classifier.knowledge.vocabulary import Fact
+from classifier.knowledge.vocabulary import Fact, VocabularyError
 from classifier.text.answers import answer_target
-from classifier.text.profile import DEFAULT_MAX_CHARS, Profile, as_of_date, build_profile, check_text
-from classifier.findings.result import Question, Result
-from classifier.findings.requirements import Company, requirements_for
+from classifier.text.profile import DEFAULT_MAX_CHARS, Profile, as_of_date, build_profile, check_text, resolve_provinces
+from classifier.findings.result import Result
+from classifier.findings.verdict import verdict_of
+from classifier.findings.requirements import Company, LicenceRequirements, requirements_for
 from classifier.engine.compiler import compile_stage
 from classifier.knowledge.schema import STAGES
 from classifier.text.kinds import DetectedKind, KindDetector
@@ -68,6 +69,33 @@ class Classifier:
         found = {d.fact.value for d in store.of("authority") if d.fact.code == code}
         return "MIIT" if "MIIT" in found else ("provincial" if found else None)
 
+    def requirements(self, code: str, *, coverage: list[str] | str | None = None, as_of: dt.date | str | None = None,
+                     **company: Any) -> LicenceRequirements:
+        """What the licence for ``code`` takes and obliges, judged for one company: ``coverage`` (provinces,
+        ``nationwide`` or a scope) and the ``Company`` facts (foreign_share, location, registered_capital,
+        state_share, dishonest_listed), each checked against its declaration in facts.yaml. The one
+        implementation behind `tlc requirements`, HTTP and the MCP tool."""
+        entry = self.catalogue.entry(code)
+        day = as_of_date(as_of)
+        scope = None
+        if coverage is not None:
+            spec = self.kb.facts["coverage_scope"]
+            if coverage in spec.values:
+                scope = coverage
+            else:
+                items = [c.strip() for c in coverage.split(",")] if isinstance(coverage, str) else coverage
+                provinces, nationwide = resolve_provinces(self.kb, items, "coverage")
+                scope = "multi_province" if nationwide or len(provinces or ()) >= 2 else "single_province"
+        stated = {}
+        for name, value in company.items():
+            if value is None:
+                continue
+            try:
+                stated[name] = value if name == "location" else self.vocabulary.typed(name, value)
+            except (VocabularyError, KeyError) as exc:
+                raise InvalidProfile(f"{name}: {exc}", code="invalid_profile") from None
+        return requirements_for(self.catalogue, entry.code, coverage_scope=scope, company=Company(**stated), as_of=day)
+
     def _kind_of(self, code: str) -> str:
         """A business's catalogue kind, which findings rules test (``business_kind``). A class of businesses
         (基础电信业务 named bare in a scope) is ``category``: no rule about a business applies to it. A basic
@@ -97,7 +125,7 @@ class Classifier:
         if verify_questions and result.questions:
             result = self._keep_questions_that_matter(subject, day, answers or {}, max_chars, requirements, result,
                                                       detected, deadline, reading)
-        return result
+        return dataclasses.replace(result, verdict=verdict_of(result, self.catalogue))
 
     def _kind(self, subject, stated: str | None, max_chars: int) -> DetectedKind | None:
         """The kind of document: as stated; else a text's by its cues; a profile describes its service."""
@@ -179,7 +207,7 @@ class Classifier:
             spec = self.kb.facts.get(name)
             if spec is not None and spec.question_zh:
                 codes = tuple(r.code for r in found if name in r.unknown_facts())
-                extra.append(Question(name, spec.question_zh, spec.question_en or "", spec.options, codes))
+                extra.append(question_for(spec, codes))
         return dataclasses.replace(result, requirements=tuple(found), questions=result.questions + tuple(extra))
 
     def _keep_questions_that_matter(self, subject, day, answers, max_chars, with_requirements, result,

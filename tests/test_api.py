@@ -8,7 +8,8 @@ import pytest
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from fastapi.testclient import TestClient  # noqa: E402
 
-from classifier.surfaces.http import MAX_AUDIT_RECORDS, create_app  # noqa: E402
+from classifier.surfaces.bodies import MAX_AUDIT_RECORDS  # noqa: E402
+from classifier.surfaces.http import create_app  # noqa: E402
 
 APP = create_app()
 client = TestClient(APP)
@@ -107,7 +108,8 @@ def test_classify_answers_with_a_verdict_a_chatbot_can_show():
     data = client.post("/v1/classify", json={"text": "面向个人用户的翻墙加速器", "verify_questions": False}).json()
     verdict = data["verdict"]
     assert verdict["tone"] == "stop" and verdict["headline_en"] == "Crosses a prohibited red line"
-    assert len(verdict["zh"]) == len(verdict["en"]) == 2 and "no licence makes this lawful" in verdict["en"][1]
+    assert len(verdict["sentences_zh"]) == len(verdict["sentences_en"]) == 2
+    assert "no licence makes this lawful" in verdict["sentences_en"][1]
     assert verdict["red_lines"][0]["title_zh"] == "面向个人的“翻墙”或国际加速"
 
 

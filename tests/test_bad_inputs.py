@@ -2,7 +2,8 @@
 
 Each row is one bad input. It is put to the Python API (an ``InputError`` subclass with a stable
 ``code``), to the CLI (exit 2, one line on stderr that starts ``tlc: error:``, no traceback) and over
-HTTP (a 4xx with ``{"detail", "code"}``), wherever that surface can carry it. The table is what
+HTTP (a 4xx with ``{"detail", "code"}``) and to the MCP classify tool (an error result whose text is
+``{"detail", "code"}``), wherever that surface can carry it. The table is what
 docs/reliability.md lists; a new kind of bad input is a new row.
 """
 from __future__ import annotations
@@ -41,6 +42,10 @@ class Bad:
     cli: bool = True                      # can the CLI carry it (as an argument or a JSON profile file)?
     http: bool = True                     # can a JSON body carry it?
     http_code: str | None = None          # the code over HTTP when the request model refuses it first
+    # over MCP: "code" (the library's {detail, code}), "arguments" (the tool's argument schema refuses it
+    # first, naming the argument), or "no" (JSON cannot carry it: NaN and infinity arrive as null)
+    mcp: str = "code"
+    mcp_code: str | None = None           # the code over MCP when it differs from ``code``
 
     @property
     def subject(self) -> Any:
@@ -55,18 +60,18 @@ TABLE = [
     Bad("blank text", InvalidText, "empty_text", text=" \n\t "),
     Bad("binary text", InvalidText, "binary_text", text="\x00\x01\x02PK\x03\x04"),
     Bad("lone surrogate", InvalidText, "invalid_characters", text="提供\ud800CDN", cli=False,
-        http_code="invalid_request"),
-    Bad("bytes that are not UTF-8", InvalidText, "invalid_utf8", text="\udcff\udcfe提供", http=False),
+        http_code="invalid_request", mcp="arguments"),
+    Bad("bytes that are not UTF-8", InvalidText, "invalid_utf8", text="\udcff\udcfe提供", http=False, mcp="arguments"),
     Bad("subject that is neither text nor profile", InvalidProfile, "invalid_profile", profile=12345, cli=False,
-        http_code="invalid_request"),
+        http_code="invalid_request", mcp="arguments"),
     Bad("profile that is not a mapping", InvalidProfile, "invalid_profile", profile=["CDN"],
-        http_code="invalid_request"),
+        http_code="invalid_request", mcp="arguments"),
     Bad("profile without description", InvalidText, "empty_text", profile={"coverage": "nationwide"}),
     Bad("unknown fact in a profile", InvalidProfile, "unknown_fact", profile={**PROFILE, "colour": "blue"}),
     Bad("boolean where a number belongs", InvalidProfile, "invalid_profile", profile={**PROFILE, "foreign_share": True}),
-    Bad("NaN share", InvalidProfile, "invalid_profile", profile={**PROFILE, "foreign_share": math.nan}),
+    Bad("NaN share", InvalidProfile, "invalid_profile", profile={**PROFILE, "foreign_share": math.nan}, mcp="no"),
     Bad("'nan' share as text", InvalidProfile, "invalid_profile", profile={**PROFILE, "foreign_share": "nan"}),
-    Bad("infinite share", InvalidProfile, "invalid_profile", profile={**PROFILE, "foreign_share": math.inf}),
+    Bad("infinite share", InvalidProfile, "invalid_profile", profile={**PROFILE, "foreign_share": math.inf}, mcp="no"),
     Bad("share above one", InvalidProfile, "invalid_profile", profile={**PROFILE, "foreign_share": 1.5}),
     Bad("unknown province", InvalidProfile, "unknown_province", profile={**PROFILE, "coverage": ["Atlantis"]}),
     Bad("unknown licence held", InvalidProfile, "unknown_code",
@@ -74,7 +79,7 @@ TABLE = [
     Bad("profile nested too deep", MalformedDocument, "nesting_too_deep",
         profile={**PROFILE, "coverage": _nested(200)}),
     Bad("answers that are a list", InvalidAnswer, "invalid_answers", text=CDN, options={"answers": ["yes"]},
-        http_code="invalid_request"),
+        http_code="invalid_request", mcp="arguments"),
     Bad("answer to an unknown fact", InvalidAnswer, "unknown_fact", text=CDN, options={"answers": {"colour": "blue"}}),
     Bad("answer that cannot be read", InvalidAnswer, "invalid_answer", text=CDN,
         options={"answers": {"foreign_share": "lots"}}),
@@ -82,9 +87,9 @@ TABLE = [
         options={"answers": {"coverage": _nested(200)}}),
     Bad("date before the catalogue", InvalidDate, "date_out_of_range", text=CDN, options={"as_of": "1900-01-01"}),
     Bad("date that is a number", InvalidDate, "invalid_date", text=CDN, options={"as_of": 0},
-        cli=False, http_code="date_out_of_range"),   # JSON's 0 is read as 1970-01-01
+        cli=False, http_code="date_out_of_range", mcp_code="date_out_of_range"),   # JSON's 0 is read as 1970-01-01
     Bad("date that is no date", InvalidDate, "invalid_date", text=CDN, options={"as_of": "2026-13-45"},
-        http_code="invalid_request"),
+        http_code="invalid_request", mcp="arguments"),
     Bad("unknown kind of document", UnknownKind, "unknown_kind", text=CDN, options={"kind": "poem"}),
 ]
 
@@ -133,6 +138,34 @@ def test_http_answers_4xx_with_a_machine_readable_code(bad: Bad, http_client):
     assert response.status_code == 422, response.text
     assert response.json()["code"] == (bad.http_code or bad.code)
     assert response.json()["detail"]
+
+
+@pytest.fixture(scope="module")
+def mcp_server():
+    from classifier.surfaces.mcp_server import create_server
+
+    return create_server()
+
+
+@pytest.mark.parametrize("bad", [bad for bad in TABLE if bad.mcp != "no"], ids=lambda bad: bad.name)
+def test_mcp_answers_an_error_result_with_a_machine_readable_code(bad: Bad, mcp_server):
+    import anyio
+    from mcp import Client
+
+    arguments: dict[str, Any] = {"profile": bad.profile} if bad.profile is not None else {"text": bad.text}
+    arguments.update(bad.options)
+
+    async def call():
+        async with Client(mcp_server) as client:
+            return await client.call_tool("classify", arguments)
+
+    result = anyio.run(call)
+    assert result.is_error and "Traceback" not in result.content[0].text
+    if bad.mcp == "arguments":   # the SDK's argument check, naming the argument
+        assert any(f"classifyArguments\n{name}" in result.content[0].text for name in arguments)
+    else:
+        assert json.loads(result.content[0].text)["code"] == (bad.mcp_code or bad.code)
+        assert result.structured_content["detail"]
 
 
 # Inputs only one surface can receive.

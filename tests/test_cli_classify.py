@@ -5,6 +5,8 @@ import io
 import json
 import sys
 
+import pytest
+
 from conftest import run_cli
 
 
@@ -98,3 +100,21 @@ def test_json_carries_the_verdict(capsys):
     code, out, _ = run_cli(capsys, "classify", "岗位职责：负责CDN节点运维。任职要求：本科。", "--json")
     verdict = json.loads(out)["verdict"]
     assert code == 0 and verdict["tone"] == "unknown" and verdict["headline_en"] == "Could not tell"
+
+
+@pytest.mark.parametrize("options, body", [
+    ((), {}),
+    (("--detail", "brief", "--lang", "en"), {"detail": "brief", "lang": "en"}),
+    (("--requirements", "--lang", "zh"), {"requirements": True, "lang": "zh"}),
+    (("--trace",), {"trace": True}),
+])
+def test_cli_json_is_what_http_answers_for_the_same_options(capsys, options, body):
+    from fastapi.testclient import TestClient
+
+    from classifier.surfaces.http import create_app
+
+    text = "我们为外贸企业提供中国与新加坡之间的跨境专线"
+    code, out, _ = run_cli(capsys, "classify", "--json", "--as-of", "2025-06-01", *options, text)
+    answer = TestClient(create_app(mcp=False)).post("/v1/classify", json={"text": text, "as_of": "2025-06-01", **body})
+    assert code == 0 and answer.status_code == 200
+    assert json.loads(out) == answer.json()

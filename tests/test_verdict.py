@@ -74,6 +74,6 @@ def test_long_lists_are_counted_not_spelled_out(catalogue, count, listed):
 
 def test_to_dict_carries_sentences_and_facts(catalogue):
     data = _verdict(catalogue, "为外贸企业提供中国与新加坡之间的跨境SD-WAN组网").to_dict()
-    assert set(data) == {"tone", "headline_zh", "headline_en", "zh", "en", "licences", "red_lines", "questions",
-                         "mentioned"}
+    assert set(data) == {"tone", "headline_zh", "headline_en", "sentences_zh", "sentences_en", "licences", "red_lines",
+                         "questions", "mentioned"}
     assert data["red_lines"][0]["title_en"].startswith("Cross-border") and data["red_lines"][0]["severity_en"]

@@ -14,6 +14,8 @@ from classifier.engine.inference import FactStore
 from classifier.knowledge.vocabulary import LICENCE_NAME, Fact, value_text
 from classifier.findings.result import (Business, Citation, Evidence, InputKind, Mention as MentionEntry, Question,
                                        RedLineFinding, Result, SEVERITIES, TraceEntry, unverified_note)
+from classifier.knowledge.schema import FactSpec
+from classifier.text.answers import accepted_forms, answer_type
 from classifier.text.kinds import DetectedKind
 from classifier.text.lexicon import OPERATED, Mention
 
@@ -32,6 +34,13 @@ def _evidence(store: FactStore, supports: frozenset, mentions: dict[Fact, list[M
                 seen.add(ident)
                 out.append(Evidence(f"{key.name}: {value_text(key.value)}", None, None, "profile"))
     return tuple(sorted(out, key=lambda e: (e.start is None, e.start or 0, e.text)))
+
+
+def question_for(spec: FactSpec, codes: tuple[str, ...]) -> Question:
+    """The question asking for fact ``spec`` (which has one), with how to answer it, about ``codes``."""
+    return Question(spec.name, spec.question_zh or "", spec.question_en or "", spec.options, codes,
+                    field=spec.profile_field or spec.name, answer_type=answer_type(spec),
+                    accepted=accepted_forms(spec))
 
 
 def citations(catalogue: Catalogue, source_ids) -> tuple[Citation, ...]:
@@ -194,8 +203,7 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[Fact, li
         spec = kb.facts.get(name)
         if spec is None or spec.question_zh is None:
             continue
-        asked.append(Question(name, spec.question_zh, spec.question_en or "", spec.options,
-                              tuple(sorted(c for c in questions[name] if c in by_code))))
+        asked.append(question_for(spec, tuple(sorted(c for c in questions[name] if c in by_code))))
 
     trace = tuple(TraceEntry(f.rule, f.stage, f.matched, f.concluded) for f in store.trace)
     return Result(input=input_data, as_of=day.isoformat(), businesses=tuple(businesses), red_lines=tuple(red_lines),

@@ -5,6 +5,8 @@ remove one without a new schema version.
 """
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,15 +108,22 @@ class RedLineFinding:
 
 @dataclass(frozen=True)
 class Question:
+    """A fact still unknown whose answer would change the result, and how to answer it: under ``field``
+    (or ``fact``) in ``answers``, as ``answer_type`` says (an offered option always works)."""
+
     fact: str
     question_zh: str
     question_en: str
     options: tuple[str, ...]
     codes: tuple[str, ...]
+    field: str = ""              # the profile field the answer fills (coverage for coverage_scope)
+    answer_type: str = "text"    # text/answers.py ANSWER_TYPES
+    accepted: str = ""           # the forms an answer may take, in one line
 
     def to_dict(self) -> dict[str, Any]:
-        return {"fact": self.fact, "question_zh": self.question_zh, "question_en": self.question_en,
-                "options": list(self.options), "codes": list(self.codes)}
+        return {"fact": self.fact, "field": self.field or self.fact, "question_zh": self.question_zh,
+                "question_en": self.question_en, "answer_type": self.answer_type, "options": list(self.options),
+                "accepted": self.accepted, "codes": list(self.codes)}
 
 
 @dataclass(frozen=True)
@@ -184,6 +193,7 @@ class Result:
     status: str = "unrecognised"
     input_kind: InputKind | None = None
     mentions: tuple[Mention, ...] = ()
+    verdict: Any = None           # verdict.Verdict: what the result means, in two sentences per language
 
     def signature(self) -> tuple:
         """What a question's answer could change: codes and items, authorities, red lines, conditions."""
@@ -205,12 +215,18 @@ class Result:
         found = [r.severity for r in self.red_lines]
         return min(found, key=SEVERITIES.index) if found else None
 
+    @property
+    def text(self) -> str:
+        """The text the evidence offsets point into: the text given, or the profile's description."""
+        return self.input.get("text") or self.input.get("profile", {}).get("description", "")
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "schema": SCHEMA,
             "input": self.input,
             "as_of": self.as_of,
             "status": self.status,
+            "verdict": self.verdict.to_dict() if self.verdict is not None else None,
             "input_kind": self.input_kind.to_dict() if self.input_kind else None,
             "businesses": [b.to_dict() for b in self.businesses],
             "red_lines": [r.to_dict() for r in self.red_lines],
@@ -220,6 +236,25 @@ class Result:
             "mentions": [m.to_dict() for m in self.mentions],
             "trace": [t.to_dict() for t in self.trace],
         }
+        at = utf16_offset(self.text)
+        spans = [*(data["input_kind"] or {}).get("evidence", ()), *data["mentions"],
+                 *(e for part in ("businesses", "red_lines", "claims") for item in data[part] for e in item["evidence"])]
+        for span in spans:
+            span["start_utf16"], span["end_utf16"] = at(span["start"]), at(span["end"])
+        return data
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def utf16_offset(text: str):
+    """A function from a code-point offset into ``text`` (what ``start``/``end`` count, as Python does) to
+    the UTF-16 offset (what JavaScript's string indices count): each character beyond U+FFFF before it
+    (an emoji, a rare CJK ideograph) takes two UTF-16 units. None stays None."""
+    astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
+    if not astral:
+        return lambda offset: offset
+    return lambda offset: None if offset is None else offset + bisect.bisect_left(astral, offset)
 
 
 MECHANISMS = (  # conclusions drawn from data tables between the rule passes, not by a YAML rule

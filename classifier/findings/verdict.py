@@ -89,7 +89,7 @@ class Verdict:
 
     def to_dict(self) -> dict[str, Any]:
         return {"tone": self.tone, "headline_zh": self.headline_zh, "headline_en": self.headline_en,
-                "zh": list(self.sentences_zh), "en": list(self.sentences_en),
+                "sentences_zh": list(self.sentences_zh), "sentences_en": list(self.sentences_en),
                 "licences": [item.to_dict() for item in self.licences],
                 "red_lines": [item.to_dict() for item in self.red_lines],
                 "questions": self.questions, "mentioned": [item.to_dict() for item in self.mentioned]}

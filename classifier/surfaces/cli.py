@@ -214,30 +214,32 @@ def _read_subject(text: str | None, file: Path | None, max_chars: int):
                    "default: read from the text.")
 @click.option("--time-limit", type=click.FloatRange(0), default=None,
               help="Seconds a classification may take (default TLC_TIME_LIMIT, else 30; 0: no limit).")
+@click.option("--detail", type=click.Choice(["full", "brief"]), default="full", show_default=True,
+              help="With --json: full (tlc.result/1) or brief (tlc.brief/1: codes, red lines, questions, status).")
+@click.option("--requirements", "with_requirements", is_flag=True,
+              help="With --json: also judge each licence's conditions, materials, steps and obligations.")
 @click.pass_obj
 def classify(obj: _Context, text: str | None, file: Path | None, as_json: bool, lang: str, as_of: str | None,
              trace: bool, max_chars: int, report: str | None, output: Path | None, why: bool, kind: str | None,
-             time_limit: float | None) -> None:
+             time_limit: float | None, detail: str, with_requirements: bool) -> None:
     """Which licences a described service needs, and which red lines it crosses.
 
     TEXT is a description (zh/en); '-' reads text or a JSON profile from stdin; -f reads a profile.
+    --json prints what HTTP's POST /v1/classify answers for the same options (--lang, --detail,
+    --requirements, --trace).
     """
     from classifier.pipeline import classify as run_classify
     from classifier.findings.result import render_text
+    from classifier.findings.views import view
 
     subject = _read_subject(text, file, max_chars)
     result = run_classify(subject, as_of=as_of, knowledge=obj.knowledge, max_chars=max_chars,
-                          requirements=bool(report) or as_json, kind=kind, time_limit=time_limit)
+                          requirements=bool(report) or (as_json and with_requirements and detail == "full"), kind=kind,
+                          time_limit=time_limit)
     if report:
         _write_document(obj, result, report, output)
     elif as_json:
-        from classifier.findings.verdict import verdict_of
-
-        data = result.to_dict()
-        if not trace:
-            data["trace"] = []
-        data["verdict"] = verdict_of(result, obj.catalogue()).to_dict()
-        _emit_json(data)
+        _emit_json(view(result, detail, lang, trace))
     else:
         click.echo(render_text(result, lang, obj.catalogue().rules_by_id if why else None))
 
@@ -307,20 +309,15 @@ def requirements(obj: _Context, code: str, coverage: str | None, foreign_share: 
                  report: str | None, output: Path | None) -> None:
     """What the licence for CODE takes and obliges, judged for the company described by the options."""
     from classifier.pipeline import get_classifier
-    from classifier.text.profile import as_of_date, resolve_provinces
-    from classifier.findings.requirements import Company, requirements_for
+    from classifier.text.profile import as_of_date
 
     classifier = get_classifier(obj.knowledge)
     catalogue = classifier.catalogue
     entry = catalogue.entry(code)
     day = as_of_date(as_of)
-    scope = None
-    if coverage:
-        provinces, nationwide = resolve_provinces(classifier.kb, [c.strip() for c in coverage.split(",")], "coverage")
-        scope = "multi_province" if nationwide or len(provinces or ()) >= 2 else "single_province"
-    company = Company(registered_capital=registered_capital, state_share=state_share, foreign_share=foreign_share,
-                      location=location)
-    found = requirements_for(catalogue, entry.code, coverage_scope=scope, company=company, as_of=day)
+    found = classifier.requirements(entry.code, coverage=coverage, as_of=day, foreign_share=foreign_share,
+                                    location=location, registered_capital=registered_capital, state_share=state_share)
+    scope = found.coverage_scope
     if as_json:
         _emit_json(found.to_dict())
         return
@@ -432,35 +429,101 @@ def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: s
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free port.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
 @click.option("--time-limit", type=click.FloatRange(0), default=10.0, show_default=True,
               help="Seconds one request may take (0: no limit); past it the answer is 503 time_limit.")
+@click.option("--cors-origin", "cors", multiple=True, metavar="ORIGIN",
+              help="Let web pages of ORIGIN call the API from a browser (repeatable; '*' for any). Also "
+                   "TLC_CORS_ORIGINS, comma-separated.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="One line per request on stderr: client, method, path, status, milliseconds.")
 @click.pass_obj
-def serve(obj: _Context, host: str, port: int, workers: int, time_limit: float) -> None:
-    """Serve the HTTP API and the web page (docs at /docs, OpenAPI at /openapi.json).
+def serve(obj: _Context, host: str, port: int, workers: int, time_limit: float, cors: tuple[str, ...],
+          access_log: bool) -> None:
+    """Serve the HTTP API, the MCP tools (/mcp) and the web page (docs at /docs, OpenAPI at /openapi.json).
 
-    SIGTERM stops accepting new requests and lets those in flight finish (each within its time limit).
-    Needs the [server] extra: pip install 'tlc-classifier[server]'.
-    """
+    With TLC_API_KEY set in the environment, the API and /mcp need that key ('Authorization: Bearer KEY'
+    or 'X-API-Key: KEY'). SIGTERM stops accepting new requests and lets those in flight finish (each
+    within its time limit). Needs the [server] extra: pip install 'tlc-classifier[server]'."""
+    import importlib.metadata
     import os
     import signal
 
     from classifier.surfaces.extras import require
 
     _, uvicorn = require("server", "tlc serve", "fastapi", "uvicorn")
+    from uvicorn.supervisors import Multiprocess
 
     if obj.knowledge is not None:
         os.environ["TLC_KNOWLEDGE"] = str(obj.knowledge)
-    os.environ["TLC_TIME_LIMIT"] = str(time_limit)   # the workers read it
+    os.environ["TLC_TIME_LIMIT"] = str(time_limit)   # the workers read these
+    os.environ["TLC_HOST"] = host
+    if cors:
+        os.environ["TLC_CORS_ORIGINS"] = ",".join(cors)
+    os.environ["TLC_ACCESS_LOG"] = "1" if access_log else "0"
     obj.catalogue()  # a broken knowledge base fails here, with one line, not in every worker
+    from classifier.surfaces.http import configure_logging
+
+    configure_logging()
+    config = uvicorn.Config("classifier.surfaces.http:app_factory", factory=True, host=host, port=port,
+                            workers=workers, log_level="warning", access_log=False, log_config=None,
+                            timeout_graceful_shutdown=int(time_limit) + 5 if time_limit else None)
+    sock = config.bind_socket()
+    sock.listen(config.backlog)   # from here connections wait in the queue until a worker takes them
+    bound_host, bound_port = sock.getsockname()[:2]
+    url = f"http://{'[' + bound_host + ']' if ':' in bound_host else bound_host}:{bound_port}"
+    guarded = ", API key required" if os.environ.get("TLC_API_KEY") else ""
+    click.echo(f"tlc {importlib.metadata.version('tlc-classifier')} listening on {url} "
+               f"({workers} worker{'s' if workers > 1 else ''}{guarded}): API {url}/v1, MCP {url}/mcp, "
+               f"docs {url}/docs, page {url}/", err=True)
     # uvicorn shuts down gracefully on SIGTERM/SIGINT, then raises the signal again for the previous
     # handler; these handlers take it, so a requested stop after a clean shutdown exits 0.
     stopped: list[int] = []
     for each in (signal.SIGTERM, signal.SIGINT):
         signal.signal(each, lambda number, frame: stopped.append(number))
-    uvicorn.run("classifier.surfaces.http:app_factory", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", timeout_graceful_shutdown=int(time_limit) + 5 if time_limit else None)
+    if workers > 1:
+        Multiprocess(config, sockets=[sock]).run()
+    else:
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+@cli.command()
+@click.argument("what", type=click.Choice(["result", "brief", "profile", "answers", "request"]), default="result")
+@click.pass_obj
+def schema(obj: _Context, what: str) -> None:
+    """Print a published JSON Schema: result (tlc.result/1, the default), brief (tlc.brief/1), profile (every
+    fact a profile may state, what it means, its allowed values), answers, or request (POST /v1/classify)."""
+    from classifier.findings.contract import Brief, Result, json_schema
+    from classifier.pipeline import get_classifier
+    from classifier.text.profile import answers_schema, profile_schema
+
+    if what in ("result", "brief"):
+        _emit_json(json_schema(Result if what == "result" else Brief))
+        return
+    vocabulary = get_classifier(obj.knowledge).vocabulary
+    if what == "profile":
+        _emit_json(profile_schema(vocabulary))
+    elif what == "answers":
+        _emit_json(answers_schema(vocabulary))
+    else:
+        from classifier.surfaces.bodies import bind
+
+        _emit_json(json_schema(bind(vocabulary)["classify"]))
+
+
+@cli.command()
+@click.pass_obj
+def mcp(obj: _Context) -> None:
+    """Serve the MCP tools (classify, follow_up, requirements, catalogue_lookup, catalogue_show) over
+    stdin/stdout, for an agent host that starts `tlc mcp` itself. Logs go to stderr."""
+    from classifier.surfaces.mcp_server import run_stdio
+
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)   # stdout carries the protocol
+    obj.catalogue()  # a broken knowledge base fails here, with one line
+    run_stdio(str(obj.knowledge) if obj.knowledge else None)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -96,7 +96,7 @@ def _view(result: Result, catalogue: Catalogue) -> dict[str, Any]:
     order = reading_order(_cited_ids(result, catalogue), kb.sources)
     mentions = list(dict.fromkeys((m.text, m.code, m.role) for m in result.mentions))
     return {
-        "result": result, "verdict": verdict_of(result, catalogue), "licences": licences, "red_lines": red_lines,
+        "result": result, "verdict": result.verdict or verdict_of(result, catalogue), "licences": licences, "red_lines": red_lines,
         "sources": {i: readable(kb.sources[i]) for i in order}, "catalogue_source": catalogue_source(catalogue),
         "mentions": mentions, "roles": ROLE_LABEL, "status": STATUS_LABEL, "basis": BASIS_LABEL,
         "severity": SEVERITY_LABEL, "authority": AUTHORITY_LABEL, "input": result.input,

@@ -14,7 +14,7 @@ from classifier.errors import MissingExtraError
 
 # extra -> the top-level modules it brings (setup.cfg's [options.extras_require] installs them)
 EXTRAS = {
-    "server": ("fastapi", "uvicorn"),
+    "server": ("fastapi", "uvicorn", "mcp"),
     "graph": ("matplotlib", "pydot"),
     "progress": ("tqdm",),
 }

@@ -33,9 +33,28 @@ def answer_target(vocabulary: Vocabulary, key: str) -> tuple[str, FactSpec | Non
     return key, None  # not a profile fact: the profile model will say so
 
 
-def _forms(spec: FactSpec) -> str:
+ANSWER_TYPES = ("provinces", "yes_no", "one_of", "some_of", "share", "number", "text", "licences")
+
+
+def answer_type(spec: FactSpec) -> str:
+    """How a question's answer is written, for a caller building a form or checking its own answer first:
+    ``provinces`` (names, 全国, or an offered scope), ``yes_no``, ``one_of`` / ``some_of`` (offered options),
+    ``share`` (0-1 or a percentage), ``number``, ``text`` or ``licences`` (codes with coverage)."""
+    if spec.profile_type == "provinces":
+        return "provinces"
+    if spec.type == "bool":
+        return "yes_no"
+    if spec.type == "number":
+        return "share" if spec.maximum == 1 else "number"
+    return {"enum": "one_of", "set": "some_of", "licences": "licences"}.get(spec.type, "text")
+
+
+def accepted_forms(spec: FactSpec) -> str:
+    """The forms an answer to ``spec`` may take, in one line (shown with questions and in refusals)."""
     if spec.profile_type == "provinces":
         return "province names (北京、上海), 全国/nationwide, or " + " / ".join(spec.options)
+    if spec.type == "licences":
+        return 'a list of {"code": "B13", "coverage": ["北京"] or "nationwide"}'
     if spec.type == "bool":
         return "yes/no, 是/否, true/false"
     if spec.type == "number":
@@ -95,7 +114,7 @@ def parse_answer(spec: FactSpec, raw: Any) -> Any:
         return raw
     text = raw.strip()
     if not text:
-        raise InvalidAnswer(f"{spec.name}: empty answer (accepted: {_forms(spec)})")
+        raise InvalidAnswer(f"{spec.name}: empty answer (accepted: {accepted_forms(spec)})")
     lowered = text.lower()
     if spec.profile_type == "provinces":
         option = _option(spec, text)
@@ -125,4 +144,4 @@ def parse_answer(spec: FactSpec, raw: Any) -> Any:
             return chosen if spec.type == "set" else chosen[0]
     elif spec.type == "text":
         return text
-    raise InvalidAnswer(f"{spec.name}: cannot read the answer {raw!r} (accepted: {_forms(spec)})")
+    raise InvalidAnswer(f"{spec.name}: cannot read the answer {raw!r} (accepted: {accepted_forms(spec)})")

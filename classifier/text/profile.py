@@ -21,7 +21,7 @@ from classifier.errors import InvalidAnswer, InvalidDate, InvalidProfile, Invali
 from classifier.knowledge.files import KnowledgeBase
 from classifier.knowledge.schema import FactSpec
 from classifier.knowledge.vocabulary import Vocabulary
-from classifier.text.answers import answer_target, parse_answer
+from classifier.text.answers import accepted_forms, answer_target, parse_answer
 from classifier.normalise import normalise_name
 from classifier.knowledge.yaml_reader import ALIASES_REFUSED, parse_yaml
 
@@ -29,9 +29,11 @@ DEFAULT_MAX_CHARS = 1_000_000
 
 
 class _Held(BaseModel):
+    """A licence the company holds."""
+
     model_config = ConfigDict(extra="forbid")
-    code: str = Field(min_length=1)
-    coverage: list[str] | str | None = None
+    code: str = Field(min_length=1, description="Catalogue code of the licence held, e.g. B13.")
+    coverage: list[str] | str | None = Field(None, description="Provinces it covers, or 'nationwide'.")
 
 
 def _a_finite_number(value: Any) -> Any:
@@ -65,25 +67,98 @@ def _field_type(spec: FactSpec) -> Any:
     if spec.type == "set":
         return Annotated[list[Literal[spec.values]], BeforeValidator(_listed)]
     if spec.type == "number":
-        return Annotated[float, BeforeValidator(_a_finite_number),
-                         Field(ge=spec.minimum, le=spec.maximum, allow_inf_nan=False)]
+        # the bounds inside, the text check outside: so the published schema says minimum and maximum
+        bounded = Annotated[float, Field(ge=spec.minimum, le=spec.maximum, allow_inf_nan=False)]
+        return Annotated[bounded, BeforeValidator(_a_finite_number)]
     return str
 
 
+def _allowed(spec: FactSpec) -> str:
+    """The values a profile field takes, in words (for its description in the published schema)."""
+    if spec.profile_type == "provinces":
+        return ("Province names (北京, 上海, Guangdong ...) as a list or one name, 'nationwide' (全国), or, when the "
+                "provinces are not known, " + " or ".join(spec.values) + ".")
+    if spec.type == "licences":
+        return 'A list of {"code": catalogue code such as B13, "coverage": provinces or "nationwide"}.'
+    if spec.type == "bool":
+        return "true or false."
+    if spec.type == "enum":
+        return "One of: " + ", ".join(spec.values) + "."
+    if spec.type == "set":
+        return "A list of: " + ", ".join(spec.values) + "."
+    if spec.type == "number":
+        return f"A number from {spec.minimum:g}" + (f" to {spec.maximum:g}." if spec.maximum is not None else " up.")
+    return "Text."
+
+
+_DESCRIPTION = ("What the service is and does, in the company's words (Chinese or English); the other fields are "
+                "facts you know, and a stated fact wins over what the text suggests.")
 _MODELS: "weakref.WeakKeyDictionary[Vocabulary, type[BaseModel]]" = weakref.WeakKeyDictionary()
 
 
 def profile_model(vocabulary: Vocabulary) -> type[BaseModel]:
     """The pydantic model of a profile: ``description`` plus one optional field per profile field the
-    vocabulary declares, typed by its fact (made once per vocabulary)."""
+    vocabulary declares, typed by its fact and described by its declaration (made once per vocabulary)."""
     model = _MODELS.get(vocabulary)
     if model is None:
-        fields: dict[str, Any] = {"description": (str, "")}
+        fields: dict[str, Any] = {"description": (str, Field("", description=_DESCRIPTION))}
         for name, spec in vocabulary.profile_fields().items():
-            fields[name] = (_field_type(spec) | None, None)
+            fields[name] = (_field_type(spec) | None, Field(None, description=f"{spec.description} {_allowed(spec)}"))
         model = create_model("Profile", __config__=ConfigDict(extra="forbid"), **fields)
+        model.__doc__ = ("A service described by the facts you know: `description` plus any of the fields below; "
+                         "unknown fields are refused with the list of known ones.")
         _MODELS[vocabulary] = model
     return model
+
+
+def profile_schema(vocabulary: Vocabulary) -> dict[str, Any]:
+    """The JSON Schema of a profile, self-contained (no references), with what each field means."""
+    return inline_refs(profile_model(vocabulary).model_json_schema())
+
+
+_ANSWERS: "weakref.WeakKeyDictionary[Vocabulary, type[BaseModel]]" = weakref.WeakKeyDictionary()
+
+
+def answers_model(vocabulary: Vocabulary) -> type[BaseModel]:
+    """The pydantic model of ``answers``: each key a profile field (or the fact a question names), each value
+    written as people answer (``answers.parse_answer`` reads it, so the model takes any value and says which
+    forms are accepted); unknown keys are refused. Made once per vocabulary."""
+    model = _ANSWERS.get(vocabulary)
+    if model is None:
+        fields: dict[str, Any] = {}
+        for name, spec in vocabulary.profile_fields().items():
+            fields[name] = (Any, Field(None, description=f"{spec.description} Accepted: {accepted_forms(spec)}."))
+        for spec in vocabulary.asked():
+            if spec.profile_field and spec.profile_field != spec.name and spec.name not in fields:
+                fields[spec.name] = (Any, Field(None, description=f"The same as `{spec.profile_field}`."))
+        model = create_model("Answers", __config__=ConfigDict(extra="forbid"), **fields)
+        model.__doc__ = ("Answers to the result's questions, keyed by each question's `field` (or `fact`); an option "
+                         "the question offers is always accepted, and so are yes/no in Chinese or English, "
+                         "percentages (30%, 三成) and province names or 全国. They win over the profile.")
+        _ANSWERS[vocabulary] = model
+    return model
+
+
+def answers_schema(vocabulary: Vocabulary) -> dict[str, Any]:
+    """The JSON Schema of ``answers``."""
+    return answers_model(vocabulary).model_json_schema()
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with each ``$ref`` into its ``$defs`` replaced by the definition, so it can be embedded
+    in another document (an OpenAPI body, an MCP tool's input) as it stands."""
+    defs = schema.get("$defs", {})
+
+    def resolve(item: Any) -> Any:
+        if isinstance(item, dict):
+            if "$ref" in item and item["$ref"].startswith("#/$defs/"):
+                return resolve(defs[item["$ref"].removeprefix("#/$defs/")])
+            return {k: resolve(v) for k, v in item.items() if k != "$defs"}
+        if isinstance(item, list):
+            return [resolve(v) for v in item]
+        return item
+
+    return resolve(schema)
 
 
 @dataclass(frozen=True)
