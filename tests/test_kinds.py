@@ -92,6 +92,21 @@ def test_a_question_asks_about_the_licence_and_classifies_the_intended_service()
     assert [m.role for m in result.mentions if m.code == "B25"] == ["asked"]
 
 
+@pytest.mark.parametrize("text, intended, asked", [
+    ("我想在北京做IDC，需要什么许可证？", ("B11",), []),
+    ("做IDC需要办ICP证吗？", ("B11",), ["B25"]),
+    ("Can I run a CDN in China as a foreign company?", ("B12",), []),
+    ("办理IDC许可证需要什么条件？", (), ["B11"]),
+    ("Do I need an IDC license?", (), ["B11"]),
+])
+def test_a_licence_name_after_an_operating_verb_is_the_intended_service(text, intended, asked):
+    """做IDC / run a CDN: the service the asker means to run; IDC许可证 / ICP证 / license: the licence asked about."""
+    result = classify(text, verify_questions=False)
+    assert result.input_kind.id == "question"
+    assert result.codes == intended
+    assert sorted(m.code for m in result.mentions if m.role in ("asked", "required")) == asked
+
+
 @pytest.mark.parametrize("text", ["能不能做跨境专线业务？", "可不可以给企业客户提供跨境专线？", "是否可以为外贸企业提供跨境专线"])
 def test_question_words_never_negate(text):
     result = classify(text, verify_questions=False)

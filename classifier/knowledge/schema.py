@@ -276,9 +276,12 @@ Role = Literal["asserted", "subject", "negated", "self_use", "partner", "vendor"
 class Cue(Strict):
     """Scope words applied around a mention: within its clause (negation, self-use, partner-run legs, vendor
     context, a service used, a licence required of others), its sentence (an offer: 我们提供, we offer),
-    or masking other cues (question words: 能不能 is no negation)."""
+    or masking other cues (question words: 能不能 is no negation). Two give no scope but tell what a
+    licence name in a question is: after an operating verb (做, 经营, run) it is the service the asker
+    intends (operate); followed by 许可证 / 证 / licence it is the licence asked about (licence_document)."""
 
-    id: Literal["negation", "self_use", "partner", "vendor", "uses", "required", "offer", "question"]
+    id: Literal["negation", "self_use", "partner", "vendor", "uses", "required", "offer", "question", "operate",
+                "licence_document"]
     direction: Literal["forward", "backward", "clause", "item", "sentence"]
     terms: tuple[str, ...] = Field(min_length=1)
     applies_to: tuple[str, ...] = ()   # signal ids the cue changes (empty: every signal)

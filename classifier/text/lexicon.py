@@ -137,7 +137,8 @@ class Lexicon:
                 if base == "asserted":
                     if cues:
                         scope = self._scope(start, end, cues, breaks, term.signal)
-                    if scope == "asserted" and term.signal == LICENCE_NAME and kind is not None and kind.names_role:
+                    if (scope == "asserted" and term.signal == LICENCE_NAME and kind is not None and kind.names_role
+                            and not _intended(start, end, cues)):
                         scope = kind.names_role   # a licence a question asks about is no service offered
                 mentions.append(Mention(term.signal, o_start, o_end, original[o_start:o_end], scope,
                                         term.code, term.item))
@@ -176,6 +177,19 @@ class Lexicon:
                         or (direction == "backward" and c_end > end and c_start >= start)):
                     scopes.append(scope)
         return min(scopes, key=SCOPE_ORDER.index) if scopes else "asserted"
+
+
+def _intended(start: int, end: int, cues) -> bool:
+    """Is the name at start..end the service the writer means to run (做IDC, run a CDN) rather than a licence
+    asked about (ICP证, IDC许可证)? An operating verb before it in its clause, and no licence word at its end."""
+    operated = document = False
+    for c_start, c_end, _, kinds in cues:
+        ids = {cue_id for cue_id, _, _ in kinds}
+        if "operate" in ids and c_end <= start:
+            operated = True
+        if "licence_document" in ids and start <= c_start <= end + 1 and c_end >= end:
+            document = True
+    return operated and not document
 
 
 CLAUSE_MAX = 1000
