@@ -81,18 +81,7 @@ CHATS = [
 
 # Chats whose final answer differs from classifying with the whole sheet, and why (findings about the
 # questions the knowledge base asks, not about the dialogue; tests/test_agent_session.py keeps them exact).
-KNOWN_GAPS = {
-    "我们是一家外资公司，想在北京做IDC，外资比例有限制吗？":
-        "no service read from the question: unrecognised; with the sheet's facts stated, clear",
-    "我们在深圳做一个企业网盘和在线文档协作平台，按年收费，要什么牌照？":
-        "no service read: unrecognised; with the sheet's facts stated, clear",
-    "我们想给企业提供国内的IP-VPN专网服务，覆盖北京和天津，需要什么证？":
-        "no service read: unrecognised; with the sheet's facts stated, clear",
-    "我们是宽带运营商的代理商，想在小区里发展宽带用户，需要ISP牌照吗？":
-        "no service read: unrecognised; with the sheet's facts stated, clear",
-    "我们想做一个论坛社区，用户可以发帖，需要什么许可？":
-        "B25 is found, but `commercial` is never asked; non-commercial (the sheet) needs no B25 licence",
-}
+KNOWN_GAPS: dict[str, str] = {}   # question -> why its dialogue ends short of the whole sheet's answer
 
 
 @dataclass

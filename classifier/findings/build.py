@@ -121,7 +121,7 @@ def status_of(result: Result, mentions: list[Mention], kind: DetectedKind | None
     """findings, clear, or unrecognised ("could not tell"): silence must not look like a clean bill."""
     if result.businesses or result.red_lines:
         return "findings"
-    if stated_facts or (kind is not None and kind.spec.exhaustive):
+    if kind is not None and kind.spec.exhaustive:
         return "clear"
     if any(m.scope in SUBJECT_ROLES and _is_service(m.signal) for m in mentions):
         return "clear"
