@@ -127,6 +127,16 @@ def test_status_says_findings_clear_or_could_not_tell():
     assert classify("今天天气很好，我们去公园散步。", verify_questions=False).status == "unrecognised"
 
 
+@pytest.mark.parametrize("facts", [{"coverage": ["北京"]}, {"foreign_share": 0.2}, {"coverage": "nationwide",
+                                                                                   "cross_border": False}])
+def test_stated_facts_alone_never_make_a_result_clear(facts):
+    """A profile whose description names no service is 'could not tell' whatever facts it states: the typed
+    path must not say 'no licence needed' where the text path says it could not tell."""
+    assert classify({"description": "今天天气很好，我们去公园散步。", **facts}, verify_questions=False).status == "unrecognised"
+    assert classify({"description": "我们的订货系统部署在阿里云上，使用了腾讯云CDN加速。", **facts},
+                    verify_questions=False).status == "clear"
+
+
 def test_the_json_carries_kind_status_and_mentions():
     data = classify("岗位职责：负责CDN节点运维。任职要求：本科。", verify_questions=False).to_dict()
     assert data["status"] == "unrecognised"
