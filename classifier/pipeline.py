@@ -18,8 +18,9 @@ from classifier.findings.claims import check_claims
 from classifier.budget import NO_DEADLINE, Deadline, budget_seconds
 from classifier.errors import InputError, InvalidAnswer, InvalidDate, InvalidProfile, KnowledgeError
 from classifier.text.facts import location_facts, mention_facts, profile_facts, province_count_fact, share_facts
-from classifier.findings.build import build_result, input_kind, mention_entries, question_for, status_of
-from classifier.engine.inference import Engine
+from classifier.findings.build import (build_result, input_kind, mention_entries, question_for, signature_of,
+                                       status_of)
+from classifier.engine.inference import Engine, FactStore, Snapshot
 from classifier.knowledge.vocabulary import Fact, VocabularyError
 from classifier.text.answers import answer_target
 from classifier.text.profile import DEFAULT_MAX_CHARS, Profile, as_of_date, build_profile, check_text, resolve_provinces
@@ -43,6 +44,16 @@ class TextReading:
     provinces: tuple[Fact, ...]
     shares: tuple[Fact, ...]
     locations: tuple[Fact, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Base:
+    """The first run of a call, which its question checks go on from: the engine's store before each stage,
+    and the profile facts that run stated."""
+
+    snapshots: dict[str, Snapshot]
+    stated: frozenset[Fact]
+    overridden: frozenset[str]
 
 
 class Classifier:
@@ -121,10 +132,11 @@ class Classifier:
             raise InvalidAnswer(f"answers must be a mapping of fact names to answers, not {type(answers).__name__}",
                                 code="invalid_answers")
         detected = self._kind(subject, kind, max_chars)
-        result, reading = self._classify_once(subject, day, answers or {}, max_chars, requirements, detected, deadline)
+        result, reading, base = self._classify_once(subject, day, answers or {}, max_chars, requirements, detected,
+                                                    deadline, keep=verify_questions)
         if verify_questions and result.questions:
             result = self._keep_questions_that_matter(subject, day, answers or {}, max_chars, requirements, result,
-                                                      detected, deadline, reading)
+                                                      detected, deadline, reading, base)
         return dataclasses.replace(result, verdict=verdict_of(result, self.catalogue))
 
     def _kind(self, subject, stated: str | None, max_chars: int) -> DetectedKind | None:
@@ -155,25 +167,15 @@ class Classifier:
 
     def _classify_once(self, subject, day: dt.date, answers: Mapping[str, Any], max_chars: int,
                        with_requirements: bool, kind: DetectedKind | None, deadline: Deadline = NO_DEADLINE,
-                       reading: TextReading | None = None) -> tuple[Result, TextReading]:
+                       reading: TextReading | None = None, base: "_Base | None" = None,
+                       keep: bool = False) -> tuple[Result, TextReading, "_Base | None"]:
+        """One classification. ``keep``: also return where question checks can go on from (``_Base``);
+        with ``base``, only the profile's facts differ from that first run (see ``_engine``)."""
         profile, input_data = self._profile(subject, answers, max_chars)
         if reading is None or reading.description != profile.description:
             reading = self._read(profile.description, kind, deadline)
         mentions = list(reading.mentions)
-        stated, overridden = profile_facts(profile, self.vocabulary, self.catalogue)
-        providers = {
-            "findings": [
-                lambda store, d: escalation.escalate(self.catalogue, store, d),
-                lambda store, d: foreign_investment.check_foreign_investment(self.catalogue, store, d),
-                lambda store, d: licence_coverage.check_licences_held(self.catalogue, profile, store, d),
-            ]
-        }
-        counted = list(reading.provinces)
-        if "foreign_share" not in overridden:  # a profile's share wins over the text's
-            counted += reading.shares
-        if "location" not in overridden:
-            counted += reading.locations
-        store = self.engine.run(list(reading.signal_inputs) + counted + stated, day, providers, overridden, deadline)
+        store, stated, base = self._engine(profile, reading, day, deadline, base, keep)
         result = build_result(self.catalogue, store, reading.evidence, input_data, day)
         result = dataclasses.replace(result, input_kind=input_kind(kind), mentions=mention_entries(self.catalogue, mentions))
         result = dataclasses.replace(result, status=status_of(result, mentions, kind, bool(stated)))
@@ -183,7 +185,45 @@ class Classifier:
             result = dataclasses.replace(result, claims=tuple(claims))
         if with_requirements:
             result = self._with_requirements(result, store, profile, day)
-        return result, reading
+        return result, reading, base
+
+    def _engine(self, profile: Profile, reading: TextReading, day: dt.date, deadline: Deadline,
+                base: "_Base | None" = None, keep: bool = False) -> tuple[FactStore, list[Fact], "_Base | None"]:
+        """Chain the text's facts and the profile's through the engine. With ``base`` (a question check) the
+        run goes on from the first run of the call, from the first stage the profile's difference can reach."""
+        stated, overridden = profile_facts(profile, self.vocabulary, self.catalogue)
+        providers = {
+            "findings": [
+                lambda store, d: escalation.escalate(self.catalogue, store, d),
+                lambda store, d: foreign_investment.check_foreign_investment(self.catalogue, store, d),
+                lambda store, d: licence_coverage.check_licences_held(self.catalogue, profile, store, d),
+            ]
+        }
+        if base is not None:
+            changed = {f.name for f in base.stated.symmetric_difference(stated)} | (base.overridden ^ overridden)
+            store = self.engine.resume(base.snapshots, {name: [f for f in stated if f.name == name] for name in changed},
+                                       day, providers, overridden, deadline)
+            return store, stated, base
+        counted = list(reading.provinces)
+        if "foreign_share" not in overridden:  # a profile's share wins over the text's
+            counted += reading.shares
+        if "location" not in overridden:
+            counted += reading.locations
+        snapshots: dict[str, Snapshot] | None = {} if keep else None
+        store = self.engine.run(list(reading.signal_inputs) + counted + stated, day, providers, overridden,
+                                deadline, snapshots)
+        return store, stated, (_Base(snapshots, frozenset(stated), frozenset(overridden)) if keep else None)
+
+    def _probe(self, subject, day: dt.date, answers: Mapping[str, Any], max_chars: int, with_requirements: bool,
+               kind: DetectedKind | None, deadline: Deadline, reading: TextReading, base: "_Base") -> tuple:
+        """The signature of the result these answers would give (a question check): without requirements it
+        is read off the engine's store, without building the result."""
+        if with_requirements:
+            return self._classify_once(subject, day, answers, max_chars, True, kind, deadline, reading,
+                                       base)[0].signature()
+        profile, _ = self._profile(subject, answers, max_chars)
+        store, _, _ = self._engine(profile, reading, day, deadline, base)
+        return signature_of(self.catalogue, store, day)
 
     def _with_requirements(self, result: Result, store, profile: Profile, day: dt.date) -> Result:
         """Attach what each licence takes; facts its conditions still need become questions."""
@@ -211,11 +251,12 @@ class Classifier:
         return dataclasses.replace(result, requirements=tuple(found), questions=result.questions + tuple(extra))
 
     def _keep_questions_that_matter(self, subject, day, answers, max_chars, with_requirements, result,
-                                    kind: DetectedKind | None, deadline: Deadline, reading: TextReading) -> Result:
+                                    kind: DetectedKind | None, deadline: Deadline, reading: TextReading,
+                                    base: "_Base") -> Result:
         """Keep a question only if some answer to it changes the result (docassemble's 'what is still
         needed', checked by running the engine with each probe answer from facts.yaml). The text was read
         once; each probe re-runs only what a profile fact can change."""
-        base = result.signature()
+        answer = result.signature()
         kept = []
         for question in result.questions:
             spec = self.kb.facts.get(question.fact)
@@ -224,11 +265,11 @@ class Classifier:
             for value in probes:
                 try:
                     deadline.check("checking which questions matter")
-                    probed, _ = self._classify_once(subject, day, {**answers, field: value}, max_chars,
-                                                    with_requirements, kind, deadline, reading)
+                    probed = self._probe(subject, day, {**answers, field: value}, max_chars, with_requirements,
+                                         kind, deadline, reading, base)
                 except InputError:
                     continue
-                if probed.signature() != base:
+                if probed != answer:
                     kept.append(question)
                     break
         return dataclasses.replace(result, questions=tuple(kept))

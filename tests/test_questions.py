@@ -6,6 +6,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from classifier import classify
+from classifier.budget import NO_DEADLINE
 from classifier.pipeline import get_classifier
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -88,3 +89,27 @@ def test_the_issue_example():
     # Lingang joined the Shanghai FTZ on 2019-08-20, where B13 may be up to 50% foreign (2018 FTZ list)
     before = classify(profile, as_of="2019-06-01", requirements=True)
     assert "foreign_ownership_over_cap" in before.red_line_ids and "foreign_ownership_over_cap" not in today.red_line_ids
+
+
+@SETTINGS
+@given(_subjects(), st.booleans(), st.data())
+def test_a_question_check_resumed_mid_engine_answers_as_a_full_run(subject, with_requirements, data):
+    """Question checks reuse the first run: the text is read once and the engine starts at the first stage
+    the answer can reach. For any subject and any probe answer, that gives exactly what classifying with
+    the answer from scratch gives; and the signature a check reads off the store is the result's."""
+    classifier = get_classifier()
+    day = dt.date(2025, 6, 1)
+    detected = classifier._kind(subject, None, 1_000_000)
+    first, reading, base = classifier._classify_once(subject, day, {}, 1_000_000, with_requirements, detected, keep=True)
+    for question in first.questions:
+        spec = classifier.kb.facts[question.fact]
+        value = data.draw(st.sampled_from(list(spec.probe_values or spec.options)), label=question.fact)
+        answers = {question.field or question.fact: value}
+        resumed, _, _ = classifier._classify_once(subject, day, answers, 1_000_000, with_requirements, detected,
+                                                  reading=reading, base=base)
+        full, _, _ = classifier._classify_once(subject, day, answers, 1_000_000, with_requirements, detected)
+        probed = classifier._probe(subject, day, answers, 1_000_000, with_requirements, detected, NO_DEADLINE,
+                                   reading, base)
+        assert resumed.signature() == full.signature() == probed
+        assert resumed.to_dict()["red_lines"] == full.to_dict()["red_lines"]
+        assert [b.code for b in resumed.businesses] == [b.code for b in full.businesses]

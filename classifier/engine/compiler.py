@@ -102,6 +102,9 @@ class CompiledStage:
     counts: dict[str, int] = field(default_factory=dict)
     # ctx array -> the elements some test of this stage looks for: the only ones worth sending
     ctx_vocabulary: dict[str, frozenset[str]] = field(default_factory=dict)
+    # per rule: the named facts it tests (all, any, exists, none), the named facts it concludes, and whether
+    # it concludes anything else; Engine.resume reads this through ``affected_by``
+    fact_use: tuple[tuple[frozenset[str], frozenset[str], bool], ...] = ()
 
     def __post_init__(self) -> None:
         # Index the signatures by their attribute names: a fact is then checked with one set lookup
@@ -129,6 +132,11 @@ class CompiledStage:
             if all(k in fact for k in keys) and tuple((k, fact[k]) for k in keys) in signatures:
                 return True
         return False
+
+    def affected_by(self, names: frozenset[str]) -> bool:
+        """Could stating facts called ``names`` change what this stage concludes, other than those facts
+        themselves (which a stated fact overrides)? Only if a rule tests one and concludes something else."""
+        return any(tested & names and (other or concluded - names) for tested, concluded, other in self.fact_use)
 
     def fresh_definition(self) -> dict:
         """A deep copy: durable_rules deletes the ``run`` keys of what it is given."""
@@ -217,4 +225,13 @@ def compile_stage(stage: str, rules: tuple[Rule, ...], *, salt: str = "") -> Com
         signatures=frozenset(signatures),
         counts={"rules": len(definition), "widest_node": widest},
         ctx_vocabulary={array: frozenset(elements) for array, elements in vocabulary.items()},
+        fact_use=tuple(_fact_use(rule) for rule in rules),
     )
+
+
+def _fact_use(rule: Rule) -> tuple[frozenset[str], frozenset[str], bool]:
+    """The named facts ``rule`` tests, those it concludes, and whether it concludes anything else."""
+    atoms = [a for group in rule.when.all for a in (group.any if not isinstance(group, Atom) else (group,))]
+    tested = frozenset(a.fact for a in (*atoms, *rule.when.exists, *rule.when.none) if a.fact is not None)
+    concluded = frozenset(c.fact for c in rule.then if c.fact is not None)
+    return tested, concluded, any(c.fact is None for c in rule.then)

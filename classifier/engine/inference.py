@@ -121,6 +121,7 @@ class FactStore:
         self._encode = encode
         self._by_kind: dict[str, list[Derived]] = {}
         self._ctx: dict[str, set[str]] = {array: set() for array in CTX_ARRAYS}
+        self._journal: list[tuple[Derived, int, frozenset]] | None = None   # see snapshot()
         for fact in inputs:
             if fact not in self.facts:
                 self._keep(fact, "input", None, frozenset({fact}))
@@ -141,6 +142,8 @@ class FactStore:
         known = self.facts.get(fact)
         if known is not None:
             if known.rule is not None:
+                if self._journal is not None:
+                    self._journal.append((known, len(known.also_by), known.supports))
                 if rule not in known.also_by and rule != known.rule:
                     known.also_by.append(rule)
                 # Every derivation's words are evidence, whichever rule happened to fire first.
@@ -148,6 +151,51 @@ class FactStore:
             return False
         self._keep(fact, stage, rule, supports)
         return True
+
+    def snapshot(self) -> "Snapshot":
+        """Where this store stands now, to go on from later (Engine.resume) though the run goes on: facts
+        are only added, and from now on each change to a known fact's bookkeeping is journalled."""
+        if self._journal is None:
+            self._journal = []
+        return Snapshot(self, len(self.by_id), len(self.trace), len(self._journal),
+                        {array: frozenset(elements) for array, elements in self._ctx.items()})
+
+    @classmethod
+    def resumed(cls, snap: "Snapshot", drop: frozenset[str] = frozenset(), add: Iterable[Fact] = ()) -> "FactStore":
+        """A new store as ``snap`` saw it, without the named facts in ``drop`` (inputs, and what rules
+        concluded of those names) and with ``add`` as new inputs: where a run goes on when a profile states
+        those facts (Engine.resume starts before any stage whose other conclusions rest on them, so nothing
+        kept rests on what is dropped). Facts are renumbered only after the first one dropped."""
+        source = snap.store
+        earlier: dict[int, tuple[int, frozenset]] = {}   # bookkeeping changed after the snapshot, undone
+        for derived, also_by, supports in reversed(source._journal[snap.journal:]):
+            earlier[id(derived)] = (also_by, supports)
+        other = cls((), source._encode)
+        dropped = []
+        for old in source.by_id[:snap.size]:
+            if old.fact.kind == "fact" and old.fact.name in drop:
+                dropped.append(old)
+                continue
+            also_by, supports = old.also_by, old.supports
+            if id(old) in earlier:
+                count, supports = earlier[id(old)]
+                also_by = also_by[:count]
+            encoded = old.encoded
+            if dropped:
+                encoded = {**encoded, FID: len(other.by_id)}
+            new = Derived(old.fact, encoded, old.stage, old.rule, supports, list(also_by))
+            other.facts[old.fact] = new
+            other.by_id.append(new)
+            other._by_kind.setdefault(old.fact.kind, []).append(new)
+        other._ctx = {array: set(elements) for array, elements in snap.ctx.items()}
+        for old in dropped:   # every fact of a dropped name goes, so its ctx elements go with it
+            for array, element in _ctx_entries(old.encoded):
+                other._ctx[array].discard(element)
+        other.trace = source.trace[:snap.trace]
+        for fact in add:
+            if fact not in other.facts:
+                other._keep(fact, "input", None, frozenset({fact}))
+        return other
 
     def of(self, kind: str) -> list[Derived]:
         return list(self._by_kind.get(kind, ()))
@@ -179,6 +227,18 @@ class FactStore:
         ctx = {k: sorted(v) for k, v in arrays.items()}
         ctx.update(t="ctx", as_of=date_number(as_of))
         return ctx
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A store as it stood before a stage (FactStore.snapshot): how many facts and trace entries it had,
+    where its journal stood, and its ctx arrays."""
+
+    store: FactStore
+    size: int
+    trace: int
+    journal: int
+    ctx: dict[str, frozenset[str]]
 
 
 @dataclass
@@ -322,15 +382,39 @@ class Engine:
         self._lock = threading.Lock()
 
     def run(self, inputs: list[Fact], as_of: dt.date, providers: dict[str, list[Provider]],
-            overridden: set[str], deadline: Deadline = NO_DEADLINE) -> FactStore:
+            overridden: set[str], deadline: Deadline = NO_DEADLINE,
+            snapshots: dict[str, Snapshot] | None = None) -> FactStore:
         """Chain ``inputs`` through every stage; ``providers[stage]`` add facts before that stage.
 
-        ``overridden`` names facts the profile states: rules' conclusions of them are ignored.
+        ``overridden`` names facts the profile states: rules' conclusions of them are ignored. With
+        ``snapshots``, the store as it stands before each stage (and its providers) is kept there, by
+        stage name, for ``resume``.
         """
         store = FactStore(inputs, self.encode)
+        return self._run_from(0, store, as_of, providers, overridden, deadline, snapshots)
+
+    def resume(self, snapshots: dict[str, Snapshot], stated: dict[str, list[Fact]], as_of: dt.date,
+               providers: dict[str, list[Provider]], overridden: set[str], deadline: Deadline = NO_DEADLINE,
+               ) -> FactStore:
+        """The run ``run`` would make if the profile also stated ``stated`` (fact name -> its facts), started
+        from the snapshot before the first stage the change can reach: one with a rule that tests such a
+        fact and concludes something else, or one with providers. Earlier stages cannot see the difference,
+        except that their own conclusions of those facts give way to the stated ones (as a stated fact
+        overrides rules in a full run), and so do input facts of those names (a share read from the text)."""
+        names = frozenset(stated)
+        first = next((index for index, stage in enumerate(self.stages)
+                      if stage.affected_by(names) or providers.get(stage.stage)), len(self.stages) - 1)
+        store = FactStore.resumed(snapshots[self.stages[first].stage], names,
+                                  [f for facts in stated.values() for f in facts])
+        return self._run_from(first, store, as_of, providers, overridden, deadline, None)
+
+    def _run_from(self, first: int, store: FactStore, as_of: dt.date, providers: dict[str, list[Provider]],
+                  overridden: set[str], deadline: Deadline, snapshots: dict[str, Snapshot] | None) -> FactStore:
         with self._lock:
-            for stage in self.stages:
+            for stage in self.stages[first:]:
                 deadline.check(f"before the {stage.stage} pass")
+                if snapshots is not None:
+                    snapshots[stage.stage] = store.snapshot()
                 for provider in providers.get(stage.stage, ()):
                     provider(store, as_of)
                 self._run_stage(stage, store, as_of, overridden)

@@ -135,16 +135,9 @@ def input_kind(kind: DetectedKind | None) -> InputKind | None:
                      tuple(Evidence(e.text, e.start, e.end) for e in kind.evidence))
 
 
-def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[Fact, list[Mention]],
-                 input_data: dict, day: dt.date) -> Result:
-    kb = catalogue.kb
-    authorities: dict[str, set[str]] = {}
-    for d in store.of("authority"):
-        authorities.setdefault(d.fact.code, set()).add(d.fact.value)
-
-    items_of: dict[str, set[str]] = {}
-    for d in store.of("item"):
-        items_of.setdefault(d.fact.code, set()).add(d.fact.item)
+def _businesses(catalogue: Catalogue, store: FactStore, day: dt.date) -> dict[str, list]:
+    """The businesses found, by code, in the order an answer lists them: codes the catalogue has on ``day``,
+    no class of businesses, and no named parent (B24) beside a more specific code (B24-1)."""
     by_code: dict[str, list] = {}
     for d in store.of("business"):
         code = d.fact.code
@@ -152,19 +145,58 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[Fact, li
             continue  # e.g. A12-4 before 2019-06-06: the catalogue had no such business
         if not catalogue.is_category(code):
             by_code.setdefault(code, []).append(d)
-    # A named parent (B24) is dropped when a more specific code (B24-1) was also found.
     for code in list(by_code):
         if any(other != code and code in catalogue.ancestors(other) for other in by_code):
             del by_code[code]
+    return {code: by_code[code] for code in sorted(by_code, key=lambda c: (catalogue.is_regime(c), c))}
+
+
+def _authority(store: FactStore) -> dict[str, str]:
+    """Who grants each business: MIIT when any rule says so, else provincial when one does."""
+    found: dict[str, set[str]] = {}
+    for d in store.of("authority"):
+        found.setdefault(d.fact.code, set()).add(d.fact.value)
+    return {code: "MIIT" if "MIIT" in values else "provincial" for code, values in found.items()}
+
+
+def _items(store: FactStore) -> dict[str, list[str]]:
+    items_of: dict[str, set[str]] = {}
+    for d in store.of("item"):
+        items_of.setdefault(d.fact.code, set()).add(d.fact.item)
+    return {code: sorted(items) for code, items in items_of.items()}
+
+
+def _red_lines(catalogue: Catalogue, store: FactStore) -> list[tuple[str, tuple[str, ...], list]]:
+    """The red lines crossed, worst first: (id, the codes they name, their derivations)."""
+    red: dict[str, list] = {}
+    for d in store.of("red_line"):
+        red.setdefault(d.fact.name, []).append(d)
+    found = [(red_id, tuple(sorted({d.fact.code for d in derivations if d.fact.code})), derivations)
+             for red_id, derivations in red.items()]
+    specs = catalogue.kb.red_lines
+    return sorted(found, key=lambda r: (SEVERITIES.index(specs[r[0]].severity), r[0]))
+
+
+def signature_of(catalogue: Catalogue, store: FactStore, day: dt.date) -> tuple:
+    """``Result.signature()`` of the result ``build_result`` would make of ``store`` (with no requirements),
+    without building it: what a question check compares."""
+    authority, items = _authority(store), _items(store)
+    return (tuple((code, authority.get(code), tuple(items.get(code, ()))) for code in _businesses(catalogue, store, day)),
+            tuple((red_id, codes) for red_id, codes, _ in _red_lines(catalogue, store)),
+            ())
+
+
+def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[Fact, list[Mention]],
+                 input_data: dict, day: dt.date) -> Result:
+    kb = catalogue.kb
+    authorities, items_of = _authority(store), _items(store)
+    by_code = _businesses(catalogue, store, day)
 
     businesses = []
-    for code in sorted(by_code, key=lambda c: (catalogue.is_regime(c), c)):
-        derivations = by_code[code]
+    for code, derivations in by_code.items():
         entry = catalogue.entry(code)
-        item_ids = sorted(items_of.get(code, ()))
-        items = tuple((i, catalogue.item(i)[1].name_zh, catalogue.item(i)[1].name_en) for i in item_ids)
-        found = authorities.get(code, set())
-        authority = "MIIT" if "MIIT" in found else ("provincial" if found else None)
+        items = tuple((i, catalogue.item(i)[1].name_zh, catalogue.item(i)[1].name_en) for i in items_of.get(code, ()))
+        authority = authorities.get(code)
         supports = frozenset().union(*(d.supports for d in derivations))
         rules = _rules(derivations)
         businesses.append(Business(
@@ -173,13 +205,9 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[Fact, li
             confidence=entry.confidence, citations=citations(catalogue, [*entry.sources, *_rule_sources(catalogue, rules)]),
         ))
 
-    red: dict[str, list] = {}
-    for d in store.of("red_line"):
-        red.setdefault(d.fact.name, []).append(d)
     red_lines = []
-    for red_id, derivations in red.items():
+    for red_id, codes, derivations in _red_lines(catalogue, store):
         spec = kb.red_lines[red_id]
-        codes = tuple(sorted({d.fact.code for d in derivations if d.fact.code}))
         requires = spec.requires or tuple(c for c in codes if c in catalogue and catalogue.entry(c).kind == "basic")
         supports = frozenset().union(*(d.supports for d in derivations))
         rules = _rules(derivations)
@@ -193,7 +221,6 @@ def build_result(catalogue: Catalogue, store: FactStore, mentions: dict[Fact, li
             citations=citations(catalogue, [*spec.sources, *_rule_sources(catalogue, rules)]), rules=rules,
             unverified=unverified,
         ))
-    red_lines.sort(key=lambda r: (SEVERITIES.index(r.severity), r.id))
 
     questions: dict[str, set[str]] = {}
     for d in store.of("question"):
