@@ -79,9 +79,23 @@ class MalformedDocument(InputError):
 
 class FileProblem(InputError):
     """A file that cannot be read or written as asked (file_not_found, file_unreadable, invalid_output,
-    output_is_input)."""
+    output_is_input, unknown_format)."""
 
     code = "file_problem"
+
+
+class MissingColumn(InputError):
+    """A column (or JSON key) the caller named is not in the input, or a result column would overwrite
+    one that is (missing_column, column_clash)."""
+
+    code = "missing_column"
+
+
+class Unavailable(TlcError):
+    """A part of tlc this installation cannot run: an optional extra that is not installed
+    (extra_not_installed) or a runtime it needs that is not found (java_not_found)."""
+
+    code = "unavailable"
 
 
 class TimeLimitExceeded(TlcError):

@@ -49,9 +49,12 @@ class HtmlAuditReport:
         self.rows.write(self.row_template.render(record=record, result=result, pieces=highlighted(text, result),
                                                  severity=SEVERITY_LABEL, worst=result.worst_severity() or "none"))
 
-    def finish(self, summary: Summary, skipped: list[Skipped], partial: dict | None = None) -> None:
+    def finish(self, summary: Summary, skipped: list[Skipped], partial: dict | None = None,
+               shown: int | None = None) -> None:
+        """Write the page: totals, chart, skipped records, then the rows. ``shown`` says the rows are only
+        that many of the classified records (a registry-scale run shows the worst first)."""
         page = _environment().get_template("audit.html.j2").render(
-            summary=summary, skipped=skipped, severity=SEVERITY_LABEL, partial=partial,
+            summary=summary, skipped=skipped, severity=SEVERITY_LABEL, partial=partial, shown=shown,
             codes=sorted(summary.codes.items(), key=lambda kv: (-kv[1], kv[0])),
             reds=sorted(summary.red_lines.items(), key=lambda kv: (-kv[1], kv[0])),
             top=max([1, *summary.codes.values(), *summary.red_lines.values()]),
