@@ -27,7 +27,7 @@ from classifier.surfaces.audit.records import Skipped, Summary, classify_record
 from classifier.surfaces.audit.run import AuditOutputs, check_outputs
 from classifier.surfaces.spark.frame import Options, classify_with, resolve_options
 from classifier.surfaces.spark.inputs import AuditRecords, is_uri, read_inputs
-from classifier.surfaces.spark.session import default_master, spark_session
+from classifier.surfaces.spark.session import default_master, require_pyspark, spark_session
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -62,6 +62,7 @@ def run_spark_audit(files, *, fmt, text_column, id_column, outputs, master, work
                     catalogue, kind=None, time_limit=None, knowledge=None, report_rows: int = 1000
                     ) -> tuple[Summary, bool]:
     """Audit ``files`` on Spark; the summary and whether a red line reached ``fail_on`` (as ``run_audit``)."""
+    require_pyspark()
     planned = plan_outputs(files, outputs)
     options = resolve_options(as_of=as_of, fail_on=fail_on, time_limit=time_limit, knowledge=knowledge, prefix="tlc_",
                               kind=kind, record_columns=True)

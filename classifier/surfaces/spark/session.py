@@ -25,7 +25,7 @@ def require_pyspark() -> None:
         import pyspark  # noqa: F401
         import pyarrow  # noqa: F401
     except ImportError as exc:
-        raise Unavailable(f"--engine spark needs the spark extra ({exc.name} is not installed): {EXTRA}",
+        raise Unavailable(f"--engine spark needs the spark extra ({exc.name or 'pyspark'} is not installed): {EXTRA}",
                           code="extra_not_installed") from None
 
 
