@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
 SOURCE = "dataframe"   # a Record's source when it comes from a caller's DataFrame
+# Rows classified and handed back at a time. Spark hands over batches of up to 10,000 rows
+# (spark.sql.execution.arrow.maxRecordsPerBatch); a result's JSON is about 12 KB, so whole batches
+# would hold some 120 MB of results per worker, slices of 1,000 hold about 12 MB.
+SLICE = 1000
 
 
 @dataclass(frozen=True)
@@ -79,32 +83,39 @@ class ColumnRecords:
 
 def classify_batches(batches: Iterable, builder: RecordBuilder, options: Options) -> Iterator:
     """The executor side: each Arrow record batch comes back with the result columns appended (rows the
-    builder says are no records left out). The classifier is built once per Python worker process."""
-    import pyarrow as pa
-
+    builder says are no records left out), in slices of ``SLICE`` rows. The classifier is built once per
+    Python worker process."""
     from classifier.pipeline import get_classifier
 
     classifier = get_classifier(options.knowledge)
     for batch in batches:
-        values = {name: batch.column(name).to_pylist() for name in builder.columns}
-        kept: list[int] = []
-        rows: list[dict[str, Any]] = []
-        records: list[Record | Skipped] = []
-        for index in range(batch.num_rows):
-            made = builder({name: column[index] for name, column in values.items()})
-            if made is None:
-                continue
-            kept.append(index)
-            records.append(made)
-            rows.append(_values(made, classifier, options))
-        if len(kept) < batch.num_rows:
-            batch = batch.take(pa.array(kept, type=pa.int64()))
-        arrays = list(batch.columns) + result_columns.arrow_arrays(rows)
-        names = list(batch.schema.names) + [options.prefix + name for name in result_columns.NAMES]
-        if options.record_columns:
-            arrays += [pa.array([r.id for r in records], pa.string()), pa.array([r.source for r in records], pa.string())]
-            names += ["id", "source"]
-        yield pa.RecordBatch.from_arrays(arrays, names=names)
+        for start in range(0, batch.num_rows, SLICE):
+            yield _classified(batch.slice(start, SLICE), builder, options, classifier)
+
+
+def _classified(batch, builder: RecordBuilder, options: Options, classifier):
+    """One slice of a batch with its result columns."""
+    import pyarrow as pa
+
+    values = {name: batch.column(name).to_pylist() for name in builder.columns}
+    kept: list[int] = []
+    rows: list[dict[str, Any]] = []
+    records: list[Record | Skipped] = []
+    for index in range(batch.num_rows):
+        made = builder({name: column[index] for name, column in values.items()})
+        if made is None:
+            continue
+        kept.append(index)
+        records.append(made)
+        rows.append(_values(made, classifier, options))
+    if len(kept) < batch.num_rows:
+        batch = batch.take(pa.array(kept, type=pa.int64()))
+    arrays = list(batch.columns) + result_columns.arrow_arrays(rows)
+    names = list(batch.schema.names) + [options.prefix + name for name in result_columns.NAMES]
+    if options.record_columns:
+        arrays += [pa.array([r.id for r in records], pa.string()), pa.array([r.source for r in records], pa.string())]
+        names += ["id", "source"]
+    return pa.RecordBatch.from_arrays(arrays, names=names)
 
 
 def _values(made: Record | Skipped, classifier, options: Options) -> dict[str, Any]:
