@@ -85,8 +85,8 @@ class FileProblem(InputError):
 
 
 class MissingColumn(InputError):
-    """A column (or JSON key) the caller named is not in the input, or a result column would overwrite
-    one that is (missing_column, column_clash)."""
+    """A column (or JSON key) the caller named is not in the input or does not hold text, or a result
+    column would overwrite one that is (missing_column, invalid_column_type, column_clash)."""
 
     code = "missing_column"
 

@@ -205,3 +205,23 @@ def test_parquet_needs_the_spark_engine(capsys, tmp_path):
     assert code == 2 and "Parquet is read with --engine spark" in err
     code, _, err = run_cli(capsys, "audit", str(tmp_path / "x.txt"), "--master", "local[2]")
     assert code == 2 and "--master goes with --engine spark" in err
+
+
+def test_parquet_input_answers_as_the_local_audit(spark, local_run, tmp_path):
+    local = _local_results(local_run["folder"])
+    chosen = [(int(record_id[1:]), data["input"]["text"]) for record_id, data in local.items()
+              if record_id.startswith("t")][:200]
+    spark.createDataFrame(chosen, "id long, scope string").write.parquet(str(tmp_path / "registry.parquet"))
+    code, err = _run(_main(), ["audit", "--engine", "spark", str(tmp_path / "registry.parquet"), "--text-column",
+                               "scope", "--as-of", DAY, "--fail-on", "review", "-o", str(tmp_path / "spark.jsonl")])
+    assert "read 200, classified 200, skipped 0" in err
+    answers = _spark_results(tmp_path)
+    assert answers == {str(number): local[f"t{number}"] for number, _ in chosen}   # an integer id, as text
+
+
+def test_an_empty_input_is_a_clean_run(spark, tmp_path):
+    (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
+    code, err = _run(_main(), ["audit", "--engine", "spark", str(tmp_path / "empty.jsonl"), "-o",
+                               str(tmp_path / "e.parquet"), "-o", str(tmp_path / "e.html")])
+    assert code == 0 and "read 0, classified 0, skipped 0; 0 with red lines" in err
+    assert "<b>0</b>" in (tmp_path / "e.html").read_text(encoding="utf-8")

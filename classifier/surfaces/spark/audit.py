@@ -19,7 +19,8 @@ import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator
 
 from classifier.errors import FileProblem, InputError
 from classifier.findings.result import SEVERITIES
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
 SAID_SKIPPED = 100   # skipped records printed one by one on stderr; the rest are counted
+# Rows per block of kept results. Spark's default, 10,000, makes blocks of some 120 MB (a result's JSON
+# is about 12 KB), which a 1 GB heap could not read back; 1,000 rows make 12 MB.
+CACHE_BATCH = "spark.sql.inMemoryColumnarStorage.batchSize"
 OUTPUT_KINDS = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html"}
 
 
@@ -71,29 +75,49 @@ def run_spark_audit(files, *, fmt, text_column, id_column, outputs, master, work
         local = spark.sparkContext.master.startswith("local")
         normal = read_inputs(spark, list(files), fmt, text_column, id_column, local)
         results = classify_with(_spread(normal), builder, options).sortWithinPartitions("order")
-        results = results.persist()
-        try:
-            summary, failed = count(results, fail_on)
-            skipped = first_skipped(results, report_rows)
-            _say_skipped(skipped, summary.skipped)
-            if strict and skipped:
-                raise InputError(f"{skipped[0].where()}: {skipped[0].reason} (--strict; {summary.skipped} refused, "
-                                 f"nothing written)")
-            for output in planned:
-                if output.kind != "html":
-                    _write(results, output, local)
-            html = [o for o in planned if o.kind == "html"]
-            if html:
-                _report(results, html[0].target, catalogue, summary, skipped, builder, options, report_rows)
-        finally:
-            results.unpersist()
+        with _session_conf(spark, {CACHE_BATCH: "1000"}):
+            return _audit(results, planned, catalogue, builder, options, fail_on, strict, report_rows, local)
+
+
+def _audit(results: "DataFrame", planned: list[Output], catalogue, builder: AuditRecords, options: Options,
+           fail_on: str, strict: bool, report_rows: int, local: bool) -> tuple[Summary, bool]:
+    """Count, check, write and report, the results kept (memory, then disk) until the run is done."""
+    results = results.persist()
+    try:
+        summary, failed = count(results, fail_on)
+        skipped = first_skipped(results, report_rows)
+        _say_skipped(skipped, summary.skipped)
+        if strict and skipped:
+            raise InputError(f"{skipped[0].where()}: {skipped[0].reason} (--strict; {summary.skipped} refused, "
+                             f"nothing written)")
+        for output in planned:
+            if output.kind != "html":
+                _write(results, output, local)
+        html = [o for o in planned if o.kind == "html"]
+        if html:
+            _report(results, html[0].target, catalogue, summary, skipped, builder, options, report_rows)
+    finally:
+        results.unpersist()
     return summary, failed
+
+
+@contextmanager
+def _session_conf(spark, settings: dict[str, str]) -> Iterator[None]:
+    """Session settings for one run, put back as they were after it (the session may be the caller's)."""
+    before = {key: spark.conf.get(key, None) for key in settings}
+    for key, value in settings.items():
+        spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            spark.conf.unset(key) if value is None else spark.conf.set(key, value)
 
 
 def _spread(frame: "DataFrame") -> "DataFrame":
     """Enough partitions for every core (a single CSV read as one partition would classify on one), cut
     by ranges of input order so that the outputs keep it."""
-    target = max(2, frame.sparkSession.sparkContext.defaultParallelism * 2)
+    target = max(2, frame.sparkSession.sparkContext.defaultParallelism * 4)
     if frame.rdd.getNumPartitions() < target:
         return frame.repartitionByRange(target, "order")
     return frame

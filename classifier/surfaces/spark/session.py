@@ -73,7 +73,8 @@ def spark_session(master: str | None, app_name: str = "tlc audit") -> Iterator:
             # and the web UI stays off (several runs on one machine would fight over its port).
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
             logging = Path(__file__).with_name("log4j2.properties")
-            builder = (builder.config("spark.ui.enabled", "false")
+            # In local mode the executors share the driver's heap: 2 GB rather than Spark's 1 GB default.
+            builder = (builder.config("spark.ui.enabled", "false").config("spark.driver.memory", "2g")
                        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={logging.as_uri()}"))
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     session = builder.getOrCreate()
