@@ -225,3 +225,29 @@ def test_an_empty_input_is_a_clean_run(spark, tmp_path):
                                str(tmp_path / "e.parquet"), "-o", str(tmp_path / "e.html")])
     assert code == 0 and "read 0, classified 0, skipped 0; 0 with red lines" in err
     assert "<b>0</b>" in (tmp_path / "e.html").read_text(encoding="utf-8")
+
+
+def test_outputs_are_planned_by_extension(tmp_path):
+    from classifier.errors import FileProblem
+    from classifier.surfaces.spark.audit import Output, plan_outputs
+
+    assert plan_outputs(["in.csv"], ["a.parquet", "s3a://b/r.jsonl", "r.html"]) == [
+        Output("a.parquet", "parquet"), Output("s3a://b/r.jsonl", "jsonl"), Output("r.html", "html")]
+    for wrong in (["a.csv"], ["hdfs://nn/r.html"]):
+        with pytest.raises(FileProblem) as caught:
+            plan_outputs(["in.csv"], wrong)
+        assert caught.value.code == "invalid_output"
+
+
+def test_a_complete_output_replaces_the_old_one(tmp_path):
+    from classifier.surfaces.spark.audit import _swap
+
+    new, target = tmp_path / ".new", tmp_path / "out.parquet"
+    for old_is_a_file in (True, False):
+        new.mkdir()
+        (new / "part-0").write_text("new", encoding="utf-8")
+        if old_is_a_file:
+            target.write_text("old", encoding="utf-8")
+        _swap(new, target)
+        assert (target / "part-0").read_text(encoding="utf-8") == "new" and not new.exists()
+        assert [p.name for p in tmp_path.iterdir()] == ["out.parquet"]

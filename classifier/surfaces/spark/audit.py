@@ -17,9 +17,9 @@ import os
 import shutil
 import sys
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
 from classifier.errors import FileProblem, InputError
@@ -42,6 +42,8 @@ OUTPUT_KINDS = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".
 
 @dataclass(frozen=True)
 class Output:
+    """One output asked for: where it goes (a local path or a URI) and what it is, by its extension."""
+
     target: str
     kind: str   # parquet | jsonl | html
 
