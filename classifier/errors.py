@@ -79,9 +79,24 @@ class MalformedDocument(InputError):
 
 class FileProblem(InputError):
     """A file that cannot be read or written as asked (file_not_found, file_unreadable, invalid_output,
-    output_is_input)."""
+    output_is_input, unknown_format)."""
 
     code = "file_problem"
+
+
+class MissingColumn(InputError):
+    """A column (or JSON key) the caller named is not in the input or does not hold text, or a result
+    column would overwrite one that is (missing_column, invalid_column_type, column_clash)."""
+
+    code = "missing_column"
+
+
+class Unavailable(TlcError):
+    """A part of tlc this installation cannot run: an optional extra that is not installed
+    (MissingExtraError, missing_extra), a runtime it needs that is not found (java_not_found), or no browser to print
+    a PDF (PdfUnavailable)."""
+
+    code = "unavailable"
 
 
 class TimeLimitExceeded(TlcError):
@@ -106,7 +121,7 @@ class EngineError(TlcError):
     code = "engine_error"
 
 
-class MissingExtraError(TlcError):
+class MissingExtraError(Unavailable):
     """A surface needs packages of an extra that is not installed (the core install leaves them out)."""
 
     code = "missing_extra"
@@ -119,7 +134,7 @@ class MissingExtraError(TlcError):
                          f"pip install 'tlc-classifier[{extra}]'")
 
 
-class PdfUnavailable(TlcError):
+class PdfUnavailable(Unavailable):
     """A PDF was asked for but cannot be made here: no Chromium to print it (pdf_unavailable), or the
     browser did not produce one (pdf_failed)."""
 

@@ -107,6 +107,15 @@ class Classifier:
                 raise InvalidProfile(f"{name}: {exc}", code="invalid_profile") from None
         return requirements_for(self.catalogue, entry.code, coverage_scope=scope, company=Company(**stated), as_of=day)
 
+    def answer_date(self, as_of: dt.date | str | None) -> dt.date:
+        """The day an answer is for (default today), refused before the catalogue came into force. A batch
+        resolves it once, so that every record of a run is answered for the same day."""
+        day = as_of_date(as_of)
+        if day < self.kb.info.in_force:
+            raise InvalidDate(f"as_of {day.isoformat()} is before the catalogue came into force ({self.kb.info.in_force}); "
+                              f"tlc answers for dates from then on", code="date_out_of_range")
+        return day
+
     def _kind_of(self, code: str) -> str:
         """A business's catalogue kind, which findings rules test (``business_kind``). A class of businesses
         (基础电信业务 named bare in a scope) is ``category``: no rule about a business applies to it. A basic
@@ -124,10 +133,7 @@ class Classifier:
                  requirements: bool = False, verify_questions: bool = True, kind: str | None = None,
                  time_limit: float | None = None) -> Result:
         deadline = Deadline(budget_seconds(time_limit))
-        day = as_of_date(as_of)
-        if day < self.kb.info.in_force:
-            raise InvalidDate(f"as_of {day.isoformat()} is before the catalogue came into force ({self.kb.info.in_force}); "
-                              f"tlc answers for dates from then on", code="date_out_of_range")
+        day = self.answer_date(as_of)
         if answers is not None and not isinstance(answers, Mapping):
             raise InvalidAnswer(f"answers must be a mapping of fact names to answers, not {type(answers).__name__}",
                                 code="invalid_answers")

@@ -67,3 +67,56 @@ def pytest_terminal_summary(terminalreporter):
     if line:
         terminalreporter.write_sep("-", "data-driven cases")
         terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session (local[2], as the machine has two cores) for every Spark test of the run.
+
+    pyspark comes with the test extra and a Java runtime from .ci/run; without either the Spark tests
+    skip, unless TLC_REQUIRE_SPARK is set (as in CI), where a missing one is a failure."""
+    from classifier.errors import Unavailable
+    from classifier.surfaces.spark.session import java_found, require_pyspark
+
+    try:
+        require_pyspark()
+        if not java_found():
+            raise Unavailable("no Java runtime", code="java_not_found")
+    except Unavailable as exc:
+        if os.environ.get("TLC_REQUIRE_SPARK"):
+            raise RuntimeError(f"TLC_REQUIRE_SPARK is set but Spark cannot run: {exc}") from None
+        pytest.skip(f"Spark cannot run here: {exc}")
+    from classifier.surfaces.spark.session import spark_session
+
+    with spark_session("local[2]", app_name="tlc tests") as session:
+        session.conf.set("spark.sql.shuffle.partitions", "4")
+        yield session
+
+
+def sample_inputs(count: int, seed: int = 16) -> tuple[list[tuple[str, str]], list[dict]]:
+    """Realistic audit inputs, the same on every run: ``count`` (id, text) rows for a CSV, from the texts
+    of the data-driven cases and the dev corpus, alone or two joined; and JSONL objects: every case
+    profile, corpus texts with their own ``kind``, and a few texts."""
+    import random
+
+    import yaml
+
+    root = Path(__file__).parent
+    texts, profiles, kinded = [], [], []
+    for path in sorted((root / "cases").rglob("*.yaml")):
+        for case in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("cases", []):
+            if isinstance(case.get("text"), str):
+                texts.append(case["text"])
+            if isinstance(case.get("profile"), dict):
+                profiles.append(case["profile"])
+    for path in sorted((root / "corpus" / "dev").glob("*.yaml")):
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("texts", []):
+            texts.append(item["text"])
+            kinded.append({"text": item["text"], "kind": item["kind"]})
+    rng = random.Random(seed)
+    rows = [(f"t{n}", text) for n, text in enumerate(texts[:count])]
+    while len(rows) < count:
+        rows.append((f"t{len(rows)}", rng.choice(texts) + rng.choice(["", "\n", "；", " "]) + rng.choice(texts)))
+    objects = ([{"id": f"p{n}", **profile} for n, profile in enumerate(profiles)]
+               + [{"id": f"k{n}", **item} for n, item in enumerate(kinded)])
+    return rows, objects

@@ -13,7 +13,7 @@ import networkx as nx
 
 PACKAGE = Path(__file__).resolve().parent.parent / "classifier"
 LAYERS = {"errors": 0, "normalise": 0, "budget": 0, "knowledge": 1, "text": 2, "engine": 3, "findings": 4, "pipeline": 5,
-          "surfaces": 6, "__init__": 7, "__main__": 7}
+          "surfaces": 6, "__init__": 7, "__main__": 7, "spark": 7}
 
 
 def _module(path: Path) -> str:

@@ -386,13 +386,24 @@ def _ask(prompt: str, choices: tuple[str, ...] | None) -> str | None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "jsonl", "yaml", "txt"]), default=None,
-              help="Input format (default: from each file's extension; plain text otherwise).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "jsonl", "yaml", "txt", "parquet"]), default=None,
+              help="Input format (default: from each file's extension; plain text otherwise). "
+                   "--engine spark reads csv, tsv, jsonl and parquet.")
 @click.option("--text-column", default="text", show_default=True, help="CSV/TSV column (or JSONL key) with the text.")
 @click.option("--id-column", default="id", show_default=True, help="CSV/TSV column (or JSONL key) with the record id.")
-@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Write results: .jsonl (one tlc.result per record), .csv (summary), .html (report). Repeatable.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(path_type=Path),
+              help="Write results: .jsonl (one tlc.result per record), .csv (summary), .html (report). Repeatable. "
+                   "--engine spark writes .parquet and .jsonl datasets (directories) and .html.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (default 1; with --engine spark and no --master: local[WORKERS]).")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: worker processes on this machine; spark: Apache Spark (the spark extra), "
+                   "for registries, with .parquet/.jsonl/.html outputs.")
+@click.option("--master", default=None,
+              help="With --engine spark: the Spark master (local[N], yarn, spark://..., k8s://...); "
+                   "default local[*], or what spark-submit says.")
+@click.option("--report-rows", type=click.IntRange(0), default=1000, show_default=True,
+              help="With --engine spark: records in the HTML table (all when they fit, else the worst first).")
 @click.option("--fail-on", type=click.Choice(["prohibited", "basic_licence_required", "condition_unmet", "review"]),
               default="basic_licence_required", show_default=True,
               help="Exit 1 when any record has a red line at or above this severity.")
@@ -407,21 +418,37 @@ def _ask(prompt: str, choices: tuple[str, ...] | None) -> str | None:
               help="Language of the HTML report's messages.")
 @click.pass_obj
 def audit(obj: _Context, files: tuple[str, ...], fmt: str | None, text_column: str, id_column: str,
-          outputs: tuple[Path, ...], workers: int, fail_on: str, strict: bool, as_of: str | None,
-          kind: str | None, time_limit: float | None, lang: str) -> None:
+          outputs: tuple[Path, ...], workers: int | None, engine: str, master: str | None, report_rows: int,
+          fail_on: str, strict: bool, as_of: str | None, kind: str | None, time_limit: float | None, lang: str) -> None:
     """Classify every record of FILES ('-' for stdin) and report those that cross a red line.
 
     Exit 0 when clean, 1 when a record has a red line at or above --fail-on, 2 on bad input.
+    FILES may be paths, globs or URIs (hdfs://, s3a://) with --engine spark.
     """
-    from classifier.surfaces.audit.run import run_audit
+    from classifier.errors import InputError
 
     if obj.knowledge is not None:
         import os
 
         os.environ["TLC_KNOWLEDGE"] = str(obj.knowledge)  # worker processes read it
-    summary, failed = run_audit(files, fmt=fmt, text_column=text_column, id_column=id_column, outputs=outputs,
-                                workers=workers, fail_on=fail_on, strict=strict, as_of=as_of,
-                                catalogue=obj.catalogue(), kind=kind, time_limit=time_limit, lang=lang)
+    if engine == "spark":
+        from classifier.surfaces.spark.audit import run_spark_audit
+
+        summary, failed = run_spark_audit(files, fmt=fmt, text_column=text_column, id_column=id_column,
+                                          outputs=outputs, master=master, workers=workers, fail_on=fail_on,
+                                          strict=strict, as_of=as_of, catalogue=obj.catalogue(), kind=kind,
+                                          time_limit=time_limit, knowledge=obj.knowledge, report_rows=report_rows,
+                                          lang=lang)
+    else:
+        from classifier.surfaces.audit.run import run_audit
+
+        if master is not None:
+            raise InputError("--master goes with --engine spark", code="invalid_arguments")
+        if fmt == "parquet" or (fmt is None and any(Path(f).suffix.lower() in (".parquet", ".pq") for f in files)):
+            raise InputError("Parquet is read with --engine spark", code="invalid_arguments")
+        summary, failed = run_audit(files, fmt=fmt, text_column=text_column, id_column=id_column, outputs=outputs,
+                                    workers=workers or 1, fail_on=fail_on, strict=strict, as_of=as_of,
+                                    catalogue=obj.catalogue(), kind=kind, time_limit=time_limit, lang=lang)
     click.echo(summary.line(), err=True)
     if failed:
         sys.exit(1)

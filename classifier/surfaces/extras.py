@@ -1,7 +1,7 @@
 """The optional parts of tlc: which extra each surface needs, and one clear error when it is missing.
 
 The core install (``pip install tlc-classifier``) carries what ``classify`` and the core commands need.
-The HTTP server, the drawings and the progress bar need packages of an extra; a surface calls
+The HTTP and MCP server, the drawings, the progress bar and the Spark engine need packages of an extra; a surface calls
 ``require`` before importing them, so a missing package is one line naming the extra to install
 (``MissingExtraError``: exit 2 at the command line), never a traceback.
 """
@@ -17,7 +17,9 @@ EXTRAS = {
     "server": ("fastapi", "uvicorn", "mcp"),
     "graph": ("matplotlib", "pydot"),
     "progress": ("tqdm",),
+    "spark": ("pyspark", "pandas"),
 }
+NOT_IN_ALL = frozenset({"spark"})   # `all` leaves out what needs more than Python (Spark needs Java)
 
 
 def require(extra: str, what: str, *modules: str) -> list[ModuleType]:

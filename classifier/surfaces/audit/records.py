@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
-from classifier.errors import FileProblem, InputError, MalformedDocument, TlcError
+from classifier.errors import FileProblem, InputError, MalformedDocument, MissingColumn, TlcError
 from classifier.findings.result import SEVERITIES, Result
 
 FORMATS = ("csv", "tsv", "jsonl", "yaml", "txt")
@@ -30,7 +30,7 @@ class Record:
     """One thing to classify: where it came from, its id, and its text or profile."""
 
     source: str
-    line: int
+    line: int | None   # None where the reader cannot know it (the Spark engine)
     id: str
     subject: str | dict
     kind: str | None = None   # what kind of text the record is, when the input says so
@@ -39,10 +39,16 @@ class Record:
 @dataclass(frozen=True)
 class Skipped:
     source: str
-    line: int
+    line: int | None
     reason: str
     at: str = "read"   # "read": malformed before classifying; "classify": refused by classify
     after: int = -1    # how many records were read before it (-1: not yet known), to report it in its place
+    id: str = ""       # the record's id, where the line alone does not say which record it was
+
+    def where(self) -> str:
+        """file:line, or file (id) where the line is not known."""
+        at = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{at} ({self.id})" if self.id else at
 
 
 @dataclass
@@ -116,20 +122,7 @@ def read_records(path: str, stream: BinaryIO, fmt: str, text_column: str, id_col
         yield from _csv_records(path, stream, "\t" if fmt == "tsv" else ",", text_column, id_column, errors, kind)
     elif fmt == "jsonl":
         for line in decoded_lines(path, stream, errors):
-            if not line.text.strip():
-                continue
-            if len(line.text) > MAX_RECORD_CHARS:
-                errors.append(Skipped(path, line.number, f"line over {MAX_RECORD_CHARS:,} characters"))
-                continue
-            try:
-                data = json.loads(line.text)
-            except json.JSONDecodeError as exc:
-                errors.append(Skipped(path, line.number, f"malformed JSON: {exc.msg}"))
-                continue
-            except RecursionError:
-                errors.append(Skipped(path, line.number, "JSON nested too deeply"))
-                continue
-            record = _from_mapping(path, line.number, data, text_column, id_column, errors, kind)
+            record = jsonl_record(path, line.number, line.text, text_column, id_column, errors, kind)
             if record:
                 yield record
     elif fmt == "yaml":
@@ -159,7 +152,7 @@ def _yaml_records(path: str, stream: BinaryIO, text_column: str, id_column: str,
         if isinstance(item, str):
             yield Record(path, index, f"{Path(path).name}:{index}", item, kind)
         else:
-            record = _from_mapping(path, index, item, text_column, id_column, errors, kind)
+            record = from_mapping(path, index, item, text_column, id_column, errors, kind)
             if record:
                 yield record
 
@@ -203,8 +196,8 @@ def _csv_records(path: str, stream: BinaryIO, delimiter: str, text_column: str, 
                 if header is None:
                     header = [name.strip() for name in row]
                     if text_column not in header:
-                        raise InputError(f"{path}: no column {text_column!r} (columns: {', '.join(header)}); "
-                                         f"name it with --text-column", code="invalid_arguments")
+                        raise MissingColumn(f"{path}: no column {text_column!r} (columns: {', '.join(header)}); "
+                                            f"name it with --text-column")
                     continue
                 if not any(cell.strip() for cell in row):
                     continue
@@ -227,13 +220,34 @@ def _csv_records(path: str, stream: BinaryIO, delimiter: str, text_column: str, 
             first, offset = began.number + 1, began.offset + began.size
 
 
-def _from_mapping(path: str, line: int, data: Any, text_column: str, id_column: str,
-                  errors: list[Skipped], kind: str | None = None) -> Record | None:
-    """A record from an object: a profile (it has ``description``) or a text; ``kind`` may be given per record."""
+def jsonl_record(path: str, line: int | None, text: str, text_column: str, id_column: str, errors: list[Skipped],
+                 kind: str | None = None, default_id: str | None = None) -> Record | None:
+    """The record on one JSONL line (None for a blank line). A malformed line is appended to ``errors``
+    and gives None. Shared by the local audit and the Spark engine, so both read a line alike."""
+    if not text.strip():
+        return None
+    if len(text) > MAX_RECORD_CHARS:
+        errors.append(Skipped(path, line, f"line over {MAX_RECORD_CHARS:,} characters"))
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        errors.append(Skipped(path, line, f"malformed JSON: {exc.msg}"))
+        return None
+    except RecursionError:
+        errors.append(Skipped(path, line, "JSON nested too deeply"))
+        return None
+    return from_mapping(path, line, data, text_column, id_column, errors, kind, default_id)
+
+
+def from_mapping(path: str, line: int | None, data: Any, text_column: str, id_column: str,
+                 errors: list[Skipped], kind: str | None = None, default_id: str | None = None) -> Record | None:
+    """A record from an object: a profile (it has ``description``) or a text; ``kind`` may be given per record.
+    Without an id the record is named ``default_id``, else by its file and line."""
     if not isinstance(data, dict):
         errors.append(Skipped(path, line, "not an object"))
         return None
-    record_id = str(data.get(id_column) or f"{Path(path).name}:{line}")
+    record_id = str(data.get(id_column) or default_id or f"{Path(path).name}:{line}")
     record_kind = data.get("kind") if isinstance(data.get("kind"), str) else kind
     if "description" in data:
         profile = {k: v for k, v in data.items() if k not in (id_column, "kind")}
@@ -329,10 +343,15 @@ def classify_record(record: Record, as_of, classifier=None, time_limit: float | 
         return record, None, str(exc)
 
 
-def result_line(record: Record, result: Result) -> dict[str, Any]:
+def result_data(result: Result) -> dict[str, Any]:
+    """The tlc.result/1 JSON an audit writes for a record: the whole result but its trace."""
     data = result.to_dict()
     data.pop("trace", None)
-    return {"id": record.id, "source": record.source, "line": record.line, **data}
+    return data
+
+
+def result_line(record: Record, result: Result) -> dict[str, Any]:
+    return {"id": record.id, "source": record.source, "line": record.line, **result_data(result)}
 
 
 def summary_row(record: Record, result: Result) -> dict[str, str]:

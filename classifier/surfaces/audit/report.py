@@ -170,7 +170,11 @@ class HtmlAuditReport:
                            "examples": self.examples.get(red_id, [])})
         return sorted(groups, key=lambda g: (-g["count"], SEVERITIES.index(g["severity"]), g["id"]))
 
-    def finish(self, summary: Summary, skipped: list[Skipped], partial: dict | None = None) -> None:
+    def finish(self, summary: Summary, skipped: list[Skipped], partial: dict | None = None,
+               shown: int | None = None) -> None:
+        """Write the page: summary, findings by red line, chart, skipped records, then the rows. ``shown``
+        says the rows are only that many of the classified records (a registry-scale run shows the worst
+        first)."""
         if partial is not None:   # file:line, without the directories
             reason = str(partial.get("reason", ""))
             for directory in sorted(self.context.hidden, key=len, reverse=True):
@@ -180,11 +184,11 @@ class HtmlAuditReport:
         top = (groups[0]["title"][0], groups[0]["title"][1], groups[0]["count"]) if groups else None
         context = self.context
         page = _environment().get_template("audit.html.j2").render(
-            summary=summary, skipped=skipped, severity=SEVERITY_LABEL, partial=partial, groups=groups,
+            summary=summary, skipped=skipped, severity=SEVERITY_LABEL, partial=partial, groups=groups, shown=shown,
             codes=sorted(summary.codes.items(), key=lambda kv: (-kv[1], kv[0])),
             top=max([1, *summary.codes.values()]), lang=context.lang, pick=pick, context=context,
             as_of=self.as_of, sentences=manager_summary(summary, top, context.lang), status_label=STATUS_LABEL,
-            skipped_where=[(Path(s.source).name, s.line, s.reason) for s in skipped],
+            skipped_where=[(_place(s.source, s.line), s.reason) for s in skipped],
         )
         head, tail = page.split("<!--ROWS-->")
         self.rows.seek(0)
@@ -202,4 +206,10 @@ def _severity_rank(result: Result) -> int:
 
 def _where(record: Record) -> str:
     """Where a record came from, by file name and line: the auditor's own directories stay out of the page."""
-    return f"{Path(record.source).name}:{record.line}" if record.source not in ("-", "") else f"stdin:{record.line}"
+    return _place(record.source, record.line)
+
+
+def _place(source: str, line: int | None) -> str:
+    """file:line by file name (stdin for '-'); the file alone where no line is known (a Spark record)."""
+    name = Path(source).name if source not in ("-", "") else "stdin"
+    return name if line is None else f"{name}:{line}"

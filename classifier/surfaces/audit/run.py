@@ -57,7 +57,7 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-class _Outputs:
+class AuditOutputs:
     """The files an audit writes, chosen by extension, each written to a temporary file beside it."""
 
     def __init__(self, paths, catalogue: Catalogue, context=None):
@@ -71,6 +71,8 @@ class _Outputs:
                 suffix = path.suffix.lower()
                 if suffix not in (".jsonl", ".ndjson", ".json", ".csv", ".html", ".htm"):
                     raise FileProblem(f"{path}: unknown output type (use .jsonl, .csv or .html)", code="invalid_output")
+                if path.is_dir():
+                    raise FileProblem(f"{path}: is a directory", code="invalid_output")
                 handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="" if suffix == ".csv" else None,
                                                      dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
                                                      suffix=".part", delete=False)
@@ -104,8 +106,10 @@ class _Outputs:
         if self.html is not None:
             self.html[0].add(record, result)
 
-    def finish(self, summary: Summary, skipped: list[Skipped], partial: dict | None = None) -> None:
-        """Close every output and put it in place; ``partial`` (why, count, last record) marks each."""
+    def finish(self, summary: Summary, skipped: list[Skipped], partial: dict | None = None,
+               shown: int | None = None) -> None:
+        """Close every output and put it in place; ``partial`` (why, count, last record) marks each;
+        ``shown``: the HTML report holds only that many of the classified records (the Spark engine's)."""
         if partial is not None:
             trailer = json.dumps({"partial": True, **partial}, ensure_ascii=False)
             for handle in self.jsonl:
@@ -120,7 +124,7 @@ class _Outputs:
             handle.close()
         if self.html is not None:
             report, handle = self.html
-            report.finish(summary, skipped, partial)
+            report.finish(summary, skipped, partial, shown)
             handle.close()
         for temporary, target in self.renames:
             os.replace(temporary, target)
@@ -153,7 +157,7 @@ def run_audit(files, *, fmt, text_column, id_column, outputs, workers, fail_on, 
     check_outputs(files, outputs)
     tally = AuditTally(fail_on, strict)
     unreadable: list[Skipped] = []   # filled by the reader as it meets malformed records
-    sinks = _Outputs(outputs, catalogue, _context(files, as_of, fail_on, lang, catalogue))
+    sinks = AuditOutputs(outputs, catalogue, audit_context(files, as_of, fail_on, lang, catalogue))
     read = ReadProgress()
     records = iter_inputs(files, fmt, text_column, id_column, unreadable, kind, read)
     progress = _progress()
@@ -199,7 +203,7 @@ def run_audit(files, *, fmt, text_column, id_column, outputs, workers, fail_on, 
     return tally.summary, tally.failed
 
 
-def _context(files, as_of, fail_on: str, lang: str, catalogue: Catalogue):
+def audit_context(files, as_of, fail_on: str, lang: str, catalogue: Catalogue):
     """The HTML report's header: the date answered for, the versions, the inputs by file name."""
     from classifier.surfaces.audit.report import AuditContext
     from classifier.text.profile import as_of_date
@@ -222,7 +226,7 @@ def _take_unreadable(unreadable: list[Skipped], tally: AuditTally, before: int |
 
 
 def _say_skipped(skip: Skipped) -> None:
-    print(f"tlc: skipped {skip.source}:{skip.line}: {skip.reason}", file=sys.stderr)
+    print(f"tlc: skipped {skip.where()}: {skip.reason}", file=sys.stderr)
 
 
 def _progress():
