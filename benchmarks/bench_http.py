@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import random
 import socket
 import subprocess
@@ -62,36 +63,15 @@ def main() -> None:
         rng = random.Random(11)
         bodies = [json.dumps({"text": make_text(rng, 300), "verify_questions": args.verify_questions}).encode()
                   for _ in range(200)]
-        latencies, errors, lock = [], [0], threading.Lock()
-        per_thread = args.requests // args.concurrency
-
-        def client(offset: int) -> None:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            for i in range(per_thread):
-                body = bodies[(offset * per_thread + i) % len(bodies)]
-                started = time.perf_counter()
-                try:
-                    conn.request("POST", "/v1/classify", body=body, headers={"Content-Type": "application/json"})
-                    response = conn.getresponse()
-                    response.read()
-                    ok = response.status == 200
-                except (OSError, http.client.HTTPException):
-                    ok = False
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                took = time.perf_counter() - started
-                with lock:
-                    latencies.append(took)
-                    errors[0] += 0 if ok else 1
-
+        per_client = args.requests // args.concurrency
         began = time.perf_counter()
-        threads = [threading.Thread(target=client, args=(k,)) for k in range(args.concurrency)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        # one process per connection: a Python client's threads share one GIL and would measure the client
+        with multiprocessing.get_context("spawn").Pool(args.concurrency) as pool:
+            runs = pool.map(_client, [(port, bodies, k, per_client) for k in range(args.concurrency)])
         total = time.perf_counter() - began
+        latencies = sorted(t for times, _ in runs for t in times)
+        errors = [sum(failed for _, failed in runs)]
         after = rss_mb(server.pid)
-        latencies.sort()
         p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
         print(f"workers={args.workers} concurrency={args.concurrency} requests={len(latencies)} "
               f"verify_questions={args.verify_questions}")
@@ -101,6 +81,26 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _client(args: tuple) -> tuple[list[float], int]:
+    """One keep-alive connection sending its share of the requests: each one's seconds, and the failures."""
+    port, bodies, offset, count = args
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    times, failed = [], 0
+    for i in range(count):
+        body = bodies[(offset * count + i) % len(bodies)]
+        started = time.perf_counter()
+        try:
+            conn.request("POST", "/v1/classify", body=body, headers={"Content-Type": "application/json"})
+            response = conn.getresponse()
+            response.read()
+            failed += response.status != 200
+        except (OSError, http.client.HTTPException):
+            failed += 1
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        times.append(time.perf_counter() - started)
+    return times, failed
 
 
 def shutdown(server: subprocess.Popen, port: int, bodies: list[bytes], concurrency: int) -> None:

@@ -2,8 +2,8 @@
 
     .venv/bin/python tests/reliability_report.py
 
-1. The bad-input matrix: each row of tests/test_bad_inputs.py's table, put to the Python API, the CLI
-   and HTTP, with the outcome each gave.
+1. The bad-input matrix: each row of tests/test_bad_inputs.py's table, put to the Python API, the CLI,
+   HTTP and the MCP classify tool, with the outcome each gave.
 2. Audit failure modes: for each way an audit can go wrong, the records in the input, the records in
    the outputs plus those reported skipped, and what the outputs say.
 """
@@ -61,16 +61,40 @@ def _http(bad, client) -> str:
     return f"{response.status_code} {response.json().get('code')}"
 
 
+def _mcp(bad, server) -> str:
+    import anyio
+    from mcp import Client
+
+    if bad.mcp == "no":
+        return "–"
+    arguments = {"profile": bad.profile} if bad.profile is not None else {"text": bad.text}
+    arguments.update(bad.options)
+
+    async def call():
+        async with Client(server) as client:
+            return await client.call_tool("classify", arguments)
+
+    result = anyio.run(call)
+    if not result.is_error:
+        return "a result (!)"
+    if bad.mcp == "arguments":
+        return "error: argument refused"
+    return f"error {json.loads(result.content[0].text)['code']}"
+
+
 def matrix() -> None:
     from fastapi.testclient import TestClient
 
     from classifier.surfaces.http import create_app
+    from classifier.surfaces.mcp_server import create_server
 
-    client = TestClient(create_app(), raise_server_exceptions=False)
-    print("| input | Python | CLI | HTTP |\n|---|---|---|---|")
+    client = TestClient(create_app(mcp=False), raise_server_exceptions=False)
+    server = create_server()
+    print("| input | Python | CLI | HTTP | MCP |\n|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for bad in TABLE:
-            print(f"| {bad.name} | {_python(bad)} | {_cli(bad, Path(tmp))} | {_http(bad, client)} |")
+            print(f"| {bad.name} | {_python(bad)} | {_cli(bad, Path(tmp))} | {_http(bad, client)} | "
+                  f"{_mcp(bad, server)} |")
 
 
 def _audit(args: list[str], *, stdin: bytes | None = None, interrupt_after: float | None = None) -> tuple[int, str]:

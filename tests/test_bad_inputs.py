@@ -255,3 +255,11 @@ def test_every_row_names_a_code_its_error_class_documents():
     for bad in TABLE:
         assert bad.code == bad.error.code or bad.code in (bad.error.__doc__ or ""), bad.name
     assert issubclass(FileProblem, InputError)
+
+
+def test_docs_reliability_lists_every_row():
+    """docs/reliability.md's matrix is this table (regenerate it with tests/reliability_report.py)."""
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "reliability.md").read_text(encoding="utf-8")
+    assert [bad.name for bad in TABLE if f"| {bad.name} |" not in doc] == []
