@@ -268,7 +268,7 @@ def create_app(knowledge: str | Path | None = None, *, mcp: bool = True) -> Fast
     @app.post("/v1/audit", responses=ERRORS, response_model=AuditAnswer)
     def audit(request: AuditRequest):
         """Classify up to TLC_MAX_AUDIT_RECORDS records; `summary.fails` when any crosses `fail_on`."""
-        from classifier.surfaces.audit.records import AuditTally, Record, classify_record, result_line
+        from classifier.surfaces.audit.records import AuditTally, Digest, Record, classify_record, result_line
 
         tally, results, skipped = AuditTally(request.fail_on), [], []
         deadline = Deadline(time_limit)   # the whole request shares one budget
@@ -276,7 +276,7 @@ def create_app(knowledge: str | Path | None = None, *, mcp: bool = True) -> Fast
             deadline.check(f"record {index} of {len(request.records)}")
             record = Record("request", index, item.id or str(index), item.subject, kind=item.kind)
             _, result, problem = classify_record(record, request.as_of, classifier, time_limit=deadline.left() or 0)
-            if tally.take(record, result, problem) is None:
+            if not tally.take(record, Digest.of(result) if result is not None else None, problem):
                 skipped.append({"id": record.id, "index": index, "reason": problem})
                 continue
             line = result_line(record, result)

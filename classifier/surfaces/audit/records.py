@@ -51,6 +51,22 @@ class Skipped:
         return f"{at} ({self.id})" if self.id else at
 
 
+@dataclass(frozen=True)
+class Digest:
+    """What an audit counts of one result: small enough to send from a worker process for every record
+    (a whole Result takes longer to unpickle than to classify)."""
+
+    status: str
+    codes: tuple[str, ...]
+    red_lines: tuple[tuple[str, str], ...]   # (id, severity)
+    worst: str | None
+
+    @classmethod
+    def of(cls, result: Result) -> "Digest":
+        return cls(result.status, result.codes, tuple((r.id, r.severity) for r in result.red_lines),
+                   result.worst_severity())
+
+
 @dataclass
 class Summary:
     read: int = 0
@@ -64,20 +80,19 @@ class Summary:
     worst: dict[str, int] = field(default_factory=dict)      # records by their worst red line's severity
     with_licences: int = 0                                    # records that need at least one licence
 
-    def add(self, result: Result) -> None:
+    def add(self, digest: "Digest") -> None:
         self.classified += 1
-        self.statuses[result.status] = self.statuses.get(result.status, 0) + 1
-        for code in result.codes:
+        self.statuses[digest.status] = self.statuses.get(digest.status, 0) + 1
+        for code in digest.codes:
             self.codes[code] = self.codes.get(code, 0) + 1
-        if result.businesses:
+        if digest.codes:
             self.with_licences += 1
-        if result.red_lines:
+        if digest.red_lines:
             self.with_red_lines += 1
-            worst = result.worst_severity()
-            self.worst[worst] = self.worst.get(worst, 0) + 1
-        for red in result.red_lines:
-            self.red_lines[red.id] = self.red_lines.get(red.id, 0) + 1
-            self.severities[red.severity] = self.severities.get(red.severity, 0) + 1
+            self.worst[digest.worst] = self.worst.get(digest.worst, 0) + 1
+        for red_id, severity in digest.red_lines:
+            self.red_lines[red_id] = self.red_lines.get(red_id, 0) + 1
+            self.severities[severity] = self.severities.get(severity, 0) + 1
 
     def line(self) -> str:
         return (f"read {self.read}, classified {self.classified}, skipped {self.skipped}; "
@@ -298,8 +313,8 @@ class AuditTally:
     failed: bool = False
     last: str = ""   # the last record accounted for (file:line): where a partial output stops
 
-    def take(self, record: Record, result: Result | None, problem: str | None) -> Result | None:
-        """Count one classified record; the result to write, or None when the record was refused."""
+    def take(self, record: Record, digest: Digest | None, problem: str | None) -> bool:
+        """Count one classified record; whether it is to be written (False: it was refused)."""
         if problem is not None:
             skip = Skipped(record.source, record.line, problem, at="classify")
             if self.strict:
@@ -309,10 +324,10 @@ class AuditTally:
         if problem is not None:
             self.skipped.append(skip)
             self.summary.skipped += 1
-            return None
-        self.summary.add(result)
-        self.failed = self.failed or severity_at_least(result, self.fail_on)
-        return result
+            return False
+        self.summary.add(digest)
+        self.failed = self.failed or severity_at_least(digest, self.fail_on)
+        return True
 
     def unreadable(self, skip: Skipped) -> None:
         """A record malformed before it could be classified (it was read, and is skipped)."""
@@ -324,9 +339,9 @@ class AuditTally:
         self.last = f"{skip.source}:{skip.line}"
 
 
-def severity_at_least(result: Result, threshold: str) -> bool:
+def severity_at_least(digest: Digest, threshold: str) -> bool:
     limit = SEVERITIES.index(threshold)
-    return any(SEVERITIES.index(r.severity) <= limit for r in result.red_lines)
+    return any(SEVERITIES.index(severity) <= limit for _, severity in digest.red_lines)
 
 
 def classify_record(record: Record, as_of, classifier=None, time_limit: float | None = None

@@ -134,28 +134,22 @@ class HtmlAuditReport:
         self.catalogue = catalogue
         self.context = context
         self.rows = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self.row_template = _environment().get_template("audit_row.html.j2")
         self.examples: dict[str, list[Example]] = {}
         self.count = 0
         self.as_of = context.as_of
 
     def add(self, record: Record, result: Result) -> None:
-        self.count += 1
-        self.as_of = result.as_of
-        text = record_text(result)
-        for red in result.red_lines:
-            kept = self.examples.setdefault(red.id, [])
-            if len(kept) < EXAMPLES:
-                span = next((e for e in red.evidence if e.start is not None), None)
-                kept.append(Example(record.id, self.count, *snippet(text, span and span.start, span and span.end)))
-        self.rows.write(self.row_template.render(
-            record=record, result=result, pieces=highlighted(text, result), row=self.count, severity=SEVERITY_LABEL,
-            worst=result.worst_severity() or "none", rank=_severity_rank(result), lang=self.context.lang, pick=pick,
-            red_ids=set(result.red_line_ids),
-            status_label=STATUS_LABEL, roles=ROLE_LABEL, titles=self._titles(result), where=_where(record)))
+        self.place(record, render_row(record, result, self.catalogue, self.context.lang))
 
-    def _titles(self, result: Result) -> dict[str, tuple[str, str]]:
-        return {red.id: red_line_title(self.catalogue, red.id) for red in result.red_lines}
+    def place(self, record: Record, rendered: "RenderedRow") -> None:
+        """Put a row rendered elsewhere (an audit worker) in its place: its number, and its examples."""
+        self.count += 1
+        self.as_of = rendered.as_of
+        for red_id, before, words, after in rendered.examples:
+            kept = self.examples.setdefault(red_id, [])
+            if len(kept) < EXAMPLES:
+                kept.append(Example(record.id, self.count, before, words, after))
+        self.rows.write(rendered.html.replace(ROW_MARK, str(self.count)))
 
     def _groups(self, summary: Summary) -> list[dict]:
         """Red lines by how many records cross them, worst first where counts tie, with their examples."""
@@ -196,6 +190,33 @@ class HtmlAuditReport:
         shutil.copyfileobj(self.rows, self.out)
         self.out.write(tail)
         self.rows.close()
+
+
+ROW_MARK = "\x00row\x00"   # where a rendered row's number goes; no text tlc reads holds a NUL
+
+
+@dataclass(frozen=True)
+class RenderedRow:
+    """One record's table row, rendered where the result is (an audit worker), numbered when placed."""
+
+    html: str
+    examples: tuple[tuple[str, str, str, str], ...]   # (red line, before, words, after) per red line crossed
+    as_of: str
+
+
+def render_row(record: Record, result: Result, catalogue: Catalogue, lang: str) -> RenderedRow:
+    """The row of ``record`` in the report's table, and an example of the words behind each red line."""
+    text = record_text(result)
+    examples = []
+    for red in result.red_lines:
+        span = next((e for e in red.evidence if e.start is not None), None)
+        examples.append((red.id, *snippet(text, span and span.start, span and span.end)))
+    html = _environment().get_template("audit_row.html.j2").render(
+        record=record, result=result, pieces=highlighted(text, result), row=ROW_MARK, severity=SEVERITY_LABEL,
+        worst=result.worst_severity() or "none", rank=_severity_rank(result), lang=lang, pick=pick,
+        red_ids=set(result.red_line_ids), status_label=STATUS_LABEL, roles=ROLE_LABEL,
+        titles={red.id: red_line_title(catalogue, red.id) for red in result.red_lines}, where=_where(record))
+    return RenderedRow(html, tuple(examples), result.as_of)
 
 
 def _severity_rank(result: Result) -> int:

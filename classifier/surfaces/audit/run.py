@@ -20,10 +20,12 @@ import os
 import stat
 import sys
 import tempfile
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Iterator
 
-from classifier.surfaces.audit.records import (AuditTally, ReadProgress, Record, Skipped, Summary, classify_record,
+from classifier.surfaces.audit.records import (AuditTally, Digest, ReadProgress, Record, Skipped, Summary, classify_record,
                                                iter_inputs, result_line, summary_row)
 from classifier.knowledge.catalogue import Catalogue
 from classifier.errors import FileProblem
@@ -96,15 +98,25 @@ class AuditOutputs:
             self.discard()
             raise
 
+    @property
+    def wants(self) -> frozenset[str]:
+        """What each record must be turned into for these outputs: jsonl, csv, html."""
+        return frozenset({"jsonl"} if self.jsonl else ()) | ({"csv"} if self.csv else set()) | \
+            ({"html"} if self.html is not None else set())
+
     def write(self, record: Record, result) -> None:
-        if self.jsonl:
-            line = json.dumps(result_line(record, result), ensure_ascii=False)
-            for handle in self.jsonl:
-                handle.write(line + "\n")
+        """Write one classified record (turned into each output's form here)."""
+        lang = self.html[0].context.lang if self.html is not None else "both"
+        self.write_outcome(outcome_of(record, result, None, self.wants, lang, self.catalogue))
+
+    def write_outcome(self, outcome: "Outcome") -> None:
+        """Write one record already turned into each output's form (by an audit worker)."""
+        for handle in self.jsonl:
+            handle.write(outcome.line + "\n")
         for _, writer in self.csv:
-            writer.writerow(summary_row(record, result))
+            writer.writerow(outcome.row)
         if self.html is not None:
-            self.html[0].add(record, result)
+            self.html[0].place(outcome.record, outcome.html)
 
     def finish(self, summary: Summary, skipped: list[Skipped], partial: dict | None = None,
                shown: int | None = None) -> None:
@@ -146,9 +158,47 @@ class AuditOutputs:
         self.renames = []
 
 
-def _classify_chunk(args):
-    records, as_of, time_limit = args
-    return [classify_record(record, as_of, time_limit=time_limit) for record in records]
+@dataclass(frozen=True)
+class Outcome:
+    """One record, classified and turned into what the outputs and the tally need: a worker sends this
+    back, never the Result itself (unpickling one costs more than classifying it)."""
+
+    record: Record
+    problem: str | None = None        # why the record was refused (then nothing else is set)
+    digest: Digest | None = None      # what the tally counts
+    line: str | None = None           # the JSONL line
+    row: dict | None = None           # the CSV row
+    html: "RenderedRow | None" = None  # the HTML report's row
+
+
+def outcome_of(record: Record, result, problem: str | None, wants: frozenset[str], lang: str,
+               catalogue: Catalogue) -> Outcome:
+    """``result`` turned into each output's form that ``wants`` names."""
+    if problem is not None:
+        return Outcome(record, problem)
+    html = None
+    if "html" in wants:
+        from classifier.surfaces.audit.report import render_row
+
+        html = render_row(record, result, catalogue, lang)
+    return Outcome(record, None, Digest.of(result),
+                   json.dumps(result_line(record, result), ensure_ascii=False) if "jsonl" in wants else None,
+                   summary_row(record, result) if "csv" in wants else None, html)
+
+
+def _outcomes(args) -> Iterator[Outcome]:
+    """Classify a chunk of records and turn each into its outputs' forms, one by one."""
+    from classifier.pipeline import get_classifier
+
+    records, as_of, time_limit, wants, lang = args
+    catalogue = get_classifier().catalogue
+    for record in records:
+        yield outcome_of(*classify_record(record, as_of, time_limit=time_limit), wants, lang, catalogue)
+
+
+def _worker_outcomes(args) -> list[Outcome]:
+    """A worker process's share: a chunk's outcomes, sent back together."""
+    return list(_outcomes(args))
 
 
 def run_audit(files, *, fmt, text_column, id_column, outputs, workers, fail_on, strict, as_of,
@@ -166,18 +216,16 @@ def run_audit(files, *, fmt, text_column, id_column, outputs, workers, fail_on, 
     try:
         pool = get_context("spawn").Pool(workers) if workers > 1 else None
         chunks = iter(lambda: list(itertools.islice(records, CHUNK)), [])
-        if pool is not None:
-            results = itertools.chain.from_iterable(
-                pool.imap(_classify_chunk, ((chunk, as_of, time_limit) for chunk in chunks)))
-        else:
-            results = (classify_record(record, as_of, time_limit=time_limit) for chunk in chunks for record in chunk)
-        for taken, (record, result, problem) in enumerate(results):
+        jobs = ((chunk, as_of, time_limit, sinks.wants, lang) for chunk in chunks)
+        outcomes = itertools.chain.from_iterable(pool.imap(_worker_outcomes, jobs) if pool is not None
+                                                 else map(_outcomes, jobs))
+        for taken, outcome in enumerate(outcomes):
             _take_unreadable(unreadable, tally, before=taken)
-            kept = tally.take(record, result, problem)
-            if problem is not None:
+            kept = tally.take(outcome.record, outcome.digest, outcome.problem)
+            if outcome.problem is not None:
                 _say_skipped(tally.skipped[-1])
-            if kept is not None:
-                sinks.write(record, kept)
+            if kept:
+                sinks.write_outcome(outcome)
             if progress is not None:
                 progress.update(1)
         _take_unreadable(unreadable, tally)

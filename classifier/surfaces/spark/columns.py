@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from classifier.findings.result import Result
-from classifier.surfaces.audit.records import result_data, severity_at_least
+from classifier.surfaces.audit.records import Digest, result_data, severity_at_least
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def result_values(result: Result, fail_on: str) -> dict[str, Any]:
         "authority": [(b.code, b.authority) for b in result.businesses],
         "red_lines": [{"id": r.id, "severity": r.severity} for r in result.red_lines],
         "severity": result.worst_severity(),
-        "fails": severity_at_least(result, fail_on),
+        "fails": severity_at_least(Digest.of(result), fail_on),
         "claims": [{"check": c.check, "claimed": c.claimed, "actual": c.actual} for c in result.claims],
         "mentions": sorted({m.code for m in result.mentions if m.code}),
         "result": json.dumps(result_data(result), ensure_ascii=False),
