@@ -34,14 +34,16 @@ def keep_screenshot(path: Path, name: str) -> None:
 
 
 @contextmanager
-def browser_page(width: int = 1280, height: int = 900):
-    """A Playwright page in the system's Chromium (no browser download), offline apart from 127.0.0.1."""
+def browser_page(width: int = 1280, height: int = 900, mobile: bool = False):
+    """A Playwright page in the system's Chromium (no browser download), offline apart from 127.0.0.1;
+    ``mobile`` emulates a phone (touch, mobile viewport)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=require_chromium(), args=["--no-sandbox"])
         try:
-            context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+            context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True,
+                                          is_mobile=mobile, has_touch=mobile)
             context.route("**/*", lambda route: route.continue_() if _local(route.request.url) else route.abort())
             yield context.new_page()
         finally:
